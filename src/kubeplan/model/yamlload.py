@@ -1,0 +1,372 @@
+"""YAML streams into plain Python data plus the position of every key and item.
+
+We build the data ourselves from libyaml's events (PyYAML's C parser): that is as fast as
+PyYAML's own C loader, and it lets us (1) resolve plain scalars the way the Kubernetes API
+reads YAML (sigs.k8s.io/yaml on go-yaml v2, YAML 1.1: ``yes``/``on``/``y`` are booleans,
+timestamps stay strings), (2) record line/column of each mapping key and sequence item,
+(3) refuse duplicate keys, recursive aliases, alias bombs and absurd nesting with one
+message and a line, instead of a traceback or a hang.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
+
+try:  # libyaml; the pure-Python parser is the (slow) fallback
+    from yaml import CBaseLoader as _EventLoader
+except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml
+    from yaml import BaseLoader as _EventLoader
+
+MAX_DEPTH = 512
+# Alias expansion budget, after go-yaml v3: a document may expand aliases to at most
+# 99% of its nodes while small, down to 10% at 4M nodes.
+_ALIAS_LOW, _ALIAS_HIGH = 400_000, 4_000_000
+
+
+class YamlProblem(Exception):
+    """A problem in the YAML text itself, with its 1-based line and column."""
+
+    def __init__(self, message: str, line: int, column: int, rule: str = "yaml-syntax"):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.rule = rule
+
+
+@dataclass
+class Document:
+    """One YAML document of a stream."""
+
+    index: int
+    data: object
+    line: int
+    column: int
+    positions: dict
+    problems: list = field(default_factory=list)  # YamlProblems that still let the document build
+
+
+# --- scalar resolution, as go-yaml v2 (what sigs.k8s.io/yaml uses) -------------------
+
+_BOOL_NULL = {}
+for _v, _words in (
+    (True, "y Y yes Yes YES true True TRUE on On ON"),
+    (False, "n N no No NO false False FALSE off Off OFF"),
+    (None, "~ null Null NULL"),
+):
+    for _w in _words.split():
+        _BOOL_NULL[_w] = _v
+_BOOL_NULL[""] = None
+_SPECIAL_FLOATS = {
+    ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
+    ".inf": math.inf, ".Inf": math.inf, ".INF": math.inf,
+    "+.inf": math.inf, "+.Inf": math.inf, "+.INF": math.inf,
+    "-.inf": -math.inf, "-.Inf": -math.inf, "-.INF": -math.inf,
+}
+_FLOAT_RE = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_INT_RE = re.compile(r"^[-+]?(0b[01]+|0x[0-9a-fA-F]+|0o?[0-7]+|0|[1-9][0-9]*)$")
+_INT64_MIN, _UINT64_MAX = -(2**63), 2**64 - 1
+
+
+def _go_parse_int(text: str):
+    """strconv.ParseInt(text, 0, 64) (or ParseUint), after go-yaml removed underscores."""
+    if not _INT_RE.match(text):
+        return None
+    sign = -1 if text[0] == "-" else 1
+    body = text[1:] if text[0] in "+-" else text
+    if body.startswith("0b"):
+        value = int(body[2:], 2)
+    elif body.startswith("0x"):
+        value = int(body[2:], 16)
+    elif body.startswith("0o"):
+        value = int(body[2:], 8)
+    elif len(body) > 1 and body[0] == "0":
+        value = int(body[1:], 8)
+    else:
+        value = int(body)
+    value *= sign
+    if _INT64_MIN <= value <= _UINT64_MAX:
+        return value
+    return None
+
+
+def resolve_plain(text: str):
+    """The value of an unquoted scalar as the Kubernetes API reads it."""
+    if text in _BOOL_NULL:
+        return _BOOL_NULL[text]
+    first = text[0]
+    if first in "0123456789+-.":
+        if text in _SPECIAL_FLOATS:
+            return _SPECIAL_FLOATS[text]
+        plain = text.replace("_", "") if "_" in text else text
+        value = _go_parse_int(plain)
+        if value is not None:
+            return value
+        if _FLOAT_RE.match(plain):
+            return float(plain)
+    return text
+
+
+def _tagged(tag: str, value: str, line: int, column: int):
+    """A scalar with an explicit tag (``!!str 3``, ``!!int "3"``)."""
+    short = tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+    if short in ("str", "binary", "timestamp"):
+        return value
+    if short == "null":
+        return None
+    if short == "bool":
+        result = _BOOL_NULL.get(value, value)
+        if isinstance(result, bool):
+            return result
+    elif short == "int":
+        result = _go_parse_int(value.replace("_", ""))
+        if result is not None:
+            return result
+    elif short == "float":
+        result = resolve_plain(value)
+        if isinstance(result, (int, float)) and not isinstance(result, bool):
+            return float(result)
+    else:  # a local tag (!foo): its value is read as an ordinary scalar
+        return value
+    raise YamlProblem(f"cannot decode {value!r} as !!{short}", line, column)
+
+
+def _key_text(key) -> str:
+    """JSON object keys are strings: sigs.k8s.io/yaml formats other scalar keys."""
+    if isinstance(key, str):
+        return key
+    if key is True:
+        return "true"
+    if key is False:
+        return "false"
+    if key is None:
+        return "null"
+    if isinstance(key, float):
+        return repr(key) if not key.is_integer() else str(int(key))
+    return str(key)
+
+
+def _copy_tree(value):
+    # Aliased subtrees are copied so a later stage editing one place does not edit both.
+    if isinstance(value, dict):
+        return {k: _copy_tree(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy_tree(v) for v in value]
+    return value
+
+
+def _alias_ratio_allowed(nodes: int) -> float:
+    if nodes <= _ALIAS_LOW:
+        return 0.99
+    if nodes >= _ALIAS_HIGH:
+        return 0.10
+    return 0.99 - 0.89 * (nodes - _ALIAS_LOW) / (_ALIAS_HIGH - _ALIAS_LOW)
+
+
+# --- the builder -----------------------------------------------------------------
+
+_SCALAR, _ALIAS = ScalarEvent, AliasEvent
+_MAP_START, _MAP_END = MappingStartEvent, MappingEndEvent
+_SEQ_START, _SEQ_END = SequenceStartEvent, SequenceEndEvent
+_MERGE = object()  # marks a pending "<<" key
+
+
+def iter_documents(text: str, *, positions: bool = True):
+    """Yield a Document for each document of ``text``.
+
+    Raises YamlProblem (after yielding the documents before it) when the stream cannot be
+    parsed further.
+    """
+    loader = _EventLoader(text)
+    try:
+        get_event = loader.get_event
+        index = -1
+        while True:
+            try:
+                event = get_event()
+            except yaml.MarkedYAMLError as exc:
+                raise _problem_from(exc) from None
+            cls = event.__class__
+            if cls is StreamStartEvent or cls is DocumentEndEvent:
+                continue
+            if cls is StreamEndEvent:
+                return
+            if cls is DocumentStartEvent:
+                index += 1
+                mark = event.start_mark
+                try:
+                    yield _build_document(get_event, index, mark, positions)
+                except yaml.MarkedYAMLError as exc:
+                    raise _problem_from(exc) from None
+    finally:
+        loader.dispose()
+
+
+def _problem_from(exc: yaml.MarkedYAMLError) -> YamlProblem:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "invalid YAML"
+    if exc.context:
+        problem = f"{exc.context}: {problem}" if "while" not in exc.context else f"{problem} ({exc.context})"
+    line = mark.line + 1 if mark else 0
+    column = mark.column + 1 if mark else 0
+    return YamlProblem(problem, line, column)
+
+
+def _build_document(get_event, index: int, start_mark, record: bool) -> Document:
+    positions: dict = {}
+    problems: list = []
+    anchors: dict = {}  # name -> (value, node count)
+    open_anchors: set = set()
+    total_nodes = 0
+    alias_nodes = 0
+    resolve = resolve_plain
+
+    # A frame: [container, path, is_map, pending_key, anchor, node_count, merges, seen_lines]
+    stack: list = []
+    root = None
+    root_set = False
+
+    def attach(value, mark, count):
+        """Put a finished value into the open container (or make it the root)."""
+        nonlocal root, root_set
+        if not stack:
+            root, root_set = value, True
+            return
+        frame = stack[-1]
+        frame[5] += count
+        container = frame[0]
+        if frame[2]:  # mapping
+            key = frame[3]
+            if key is None:  # this value is a key
+                if isinstance(value, (dict, list)):
+                    raise YamlProblem("a mapping key must be a scalar", mark.line + 1, mark.column + 1)
+                frame[3] = (_key_text(value), mark)
+                return
+            frame[3] = None
+            name, key_mark = key
+            if name is _MERGE:
+                frame[6].append((value, key_mark))
+                return
+            seen = frame[7]
+            if name in seen:
+                problems.append(
+                    YamlProblem(
+                        f'duplicate key "{name}" (first defined at line {seen[name]})',
+                        key_mark.line + 1,
+                        key_mark.column + 1,
+                        rule="yaml-duplicate-key",
+                    )
+                )
+            else:
+                seen[name] = key_mark.line + 1
+            container[name] = value
+            if record:
+                positions[frame[1] + (name,)] = (key_mark.line + 1, key_mark.column + 1)
+        else:
+            if record:
+                positions[frame[1] + (len(container),)] = (mark.line + 1, mark.column + 1)
+            container.append(value)
+
+    def child_path():
+        frame = stack[-1]
+        if frame[2]:
+            key = frame[3]
+            return frame[1] + (key[0],) if key is not None and key[0] is not _MERGE else frame[1] + ("<<",)
+        return frame[1] + (len(frame[0]),)
+
+    while True:
+        event = get_event()
+        cls = event.__class__
+        if cls is _SCALAR:
+            total_nodes += 1
+            mark = event.start_mark
+            if event.tag is not None and event.tag != "!":
+                value = _tagged(event.tag, event.value, mark.line + 1, mark.column + 1)
+            elif event.implicit[0]:  # plain
+                text = event.value
+                if stack and stack[-1][2] and stack[-1][3] is None and text == "<<":
+                    # merge key: its value is merged when the mapping closes
+                    stack[-1][3] = (_MERGE, mark)
+                    stack[-1][5] += 1
+                    continue
+                value = resolve(text) if text else None
+            else:
+                value = event.value
+            if event.anchor is not None:
+                anchors[event.anchor] = (value, 1)
+            attach(value, mark, 1)
+        elif cls is _MAP_START or cls is _SEQ_START:
+            total_nodes += 1
+            mark = event.start_mark
+            if len(stack) >= MAX_DEPTH:
+                raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
+            is_map = cls is _MAP_START
+            path = child_path() if stack else ()
+            if event.anchor is not None:
+                open_anchors.add(event.anchor)
+            stack.append([{} if is_map else [], path, is_map, None, event.anchor, 1, [], {}, mark])
+        elif cls is _MAP_END or cls is _SEQ_END:
+            frame = stack.pop()
+            container = frame[0]
+            if frame[6]:
+                _apply_merges(container, frame[6])
+            if frame[4] is not None:
+                anchors[frame[4]] = (container, frame[5])
+                open_anchors.discard(frame[4])
+            attach(container, frame[8], frame[5])
+        elif cls is _ALIAS:
+            mark = event.start_mark
+            name = event.anchor
+            if name in open_anchors:
+                raise YamlProblem(f"recursive alias *{name} refers to a node that contains it", mark.line + 1, mark.column + 1)
+            if name not in anchors:
+                raise YamlProblem(f"unknown alias *{name}", mark.line + 1, mark.column + 1)
+            value, count = anchors[name]
+            total_nodes += count
+            alias_nodes += count
+            if alias_nodes > 100 and total_nodes > 1000 and alias_nodes / total_nodes > _alias_ratio_allowed(total_nodes):
+                raise YamlProblem(
+                    f"document expands aliases too much (alias *{name}; an alias bomb?)", mark.line + 1, mark.column + 1
+                )
+            if stack and stack[-1][2] and stack[-1][3] is not None and stack[-1][3][0] is _MERGE:
+                attach(value, mark, count)  # merged, not copied: _apply_merges copies
+            else:
+                attach(_copy_tree(value), mark, count)
+        elif cls is DocumentEndEvent:
+            break
+        else:  # pragma: no cover - libyaml gives no other events inside a document
+            raise YamlProblem(f"unexpected {cls.__name__}", event.start_mark.line + 1, 0)
+    if not root_set:
+        root = None
+    if record:
+        positions[()] = (start_mark.line + 1, start_mark.column + 1)
+    return Document(index, root, start_mark.line + 1, start_mark.column + 1, positions, problems)
+
+
+def _apply_merges(container: dict, merges: list) -> None:
+    """``<<: *base`` / ``<<: [*a, *b]``: keys not set explicitly come from the merged maps,
+    earlier maps in the list winning over later ones."""
+    for value, mark in merges:
+        sources = value if isinstance(value, list) else [value]
+        for source in sources:
+            if not isinstance(source, dict):
+                raise YamlProblem("a merge key (<<) needs a mapping or a list of mappings", mark.line + 1, mark.column + 1)
+            for key, item in source.items():
+                if key not in container:
+                    container[key] = _copy_tree(item)
