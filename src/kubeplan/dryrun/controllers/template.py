@@ -1,0 +1,204 @@
+"""What every controller does with a pod template: read the workload's fields with
+errors that point at the manifest, copy the template into a Pod, own it, and hash it.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+
+from kubeplan.errors import KubeplanError
+from kubeplan.model.objects import ManifestObject, format_path
+
+from .naming import uid_for
+
+
+def fail(obj: ManifestObject, path: tuple, message: str) -> KubeplanError:
+    where = obj.locate(path)
+    what = f"{obj.kind} {obj.name}"
+    field = f" {format_path(path)}" if path else ""
+    return KubeplanError(f"{what}:{field} {message}", where.file, where.line, where.column)
+
+
+def namespace_of(obj: ManifestObject) -> str:
+    return obj.namespace or "default"
+
+
+def int_field(obj: ManifestObject, path: tuple, default: int | None, minimum: int = 0) -> int | None:
+    value = obj.get(path)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise fail(obj, path, f"must be an integer, not {value!r}")
+    if value < minimum:
+        raise fail(obj, path, f"must be >= {minimum}, not {value}")
+    return value
+
+
+def pod_template(obj: ManifestObject, path: tuple = ("spec", "template")) -> dict:
+    """The workload's pod template, checked enough that a Pod can be built from it."""
+    template = obj.get(path)
+    if not isinstance(template, dict):
+        raise fail(obj, path, "is required: the pod template the controller creates pods from")
+    spec = template.get("spec")
+    if not isinstance(spec, dict):
+        raise fail(obj, path + ("spec",), "is required (a PodSpec)")
+    check_pod_spec(obj, path + ("spec",), spec)
+    metadata = template.get("metadata", {})
+    if metadata is not None and not isinstance(metadata, dict):
+        raise fail(obj, path + ("metadata",), "must be a mapping")
+    for key in ("labels", "annotations"):
+        value = (metadata or {}).get(key)
+        if value is not None and not isinstance(value, dict):
+            raise fail(obj, path + ("metadata", key), "must be a mapping")
+    return template
+
+
+def check_pod_spec(obj: ManifestObject, path: tuple, spec: dict) -> None:
+    containers = spec.get("containers")
+    if not isinstance(containers, list) or not containers:
+        raise fail(obj, path + ("containers",), "must list at least one container")
+    for key in ("containers", "initContainers"):
+        items = spec.get(key)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            raise fail(obj, path + (key,), "must be a list")
+        for i, container in enumerate(items):
+            if not isinstance(container, dict):
+                raise fail(obj, path + (key, i), "must be a mapping (a container)")
+
+
+def selector_labels(obj: ManifestObject) -> dict:
+    labels = obj.get(("spec", "selector", "matchLabels"))
+    return dict(labels) if isinstance(labels, dict) else {}
+
+
+def owner_reference(api_version: str, kind: str, namespace: str, name: str) -> dict:
+    return {
+        "apiVersion": api_version,
+        "kind": kind,
+        "name": name,
+        "uid": uid_for(kind, namespace, name),
+        "controller": True,
+        "blockOwnerDeletion": True,
+    }
+
+
+def new_pod(
+    template: dict,
+    namespace: str,
+    *,
+    name: str | None = None,
+    generate_name: str | None = None,
+    extra_labels: dict | None = None,
+    extra_annotations: dict | None = None,
+    owner: dict | None = None,
+) -> dict:
+    """A Pod as a controller creates it from ``template`` (which is never modified)."""
+    template_meta = template.get("metadata") or {}
+    metadata: dict = {}
+    if generate_name is not None:
+        metadata["generateName"] = generate_name
+    if name is not None:
+        metadata["name"] = name
+    metadata["namespace"] = namespace
+    labels = dict(template_meta.get("labels") or {})
+    labels.update(extra_labels or {})
+    if labels:
+        metadata["labels"] = labels
+    annotations = dict(template_meta.get("annotations") or {})
+    annotations.update(extra_annotations or {})
+    if annotations:
+        metadata["annotations"] = annotations
+    if template_meta.get("finalizers"):
+        metadata["finalizers"] = list(template_meta["finalizers"])
+    if owner is not None:
+        metadata["ownerReferences"] = [dict(owner)]
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": copy.deepcopy(template["spec"])}
+
+
+# --- hashing -----------------------------------------------------------------------------
+# The controllers hash the template as stored, i.e. after the API server's defaulting. The
+# defaults below are the ones nearly every template receives; rarer ones (probe handlers,
+# volume sources) are applied where cheap. See docs/plan.md "Controllers".
+
+
+def _image_pull_policy(image: str) -> str:
+    name = image.rsplit("/", 1)[-1]
+    if "@" in name:
+        return "IfNotPresent"
+    tag = name.partition(":")[2]
+    return "Always" if tag in ("", "latest") else "IfNotPresent"
+
+
+def _default_probe(probe):
+    if not isinstance(probe, dict):
+        return
+    probe.setdefault("timeoutSeconds", 1)
+    probe.setdefault("periodSeconds", 10)
+    probe.setdefault("successThreshold", 1)
+    probe.setdefault("failureThreshold", 3)
+    http = probe.get("httpGet")
+    if isinstance(http, dict):
+        http.setdefault("path", "/")
+        http.setdefault("scheme", "HTTP")
+
+
+def _default_container(container: dict) -> None:
+    container.setdefault("terminationMessagePath", "/dev/termination-log")
+    container.setdefault("terminationMessagePolicy", "File")
+    if isinstance(container.get("image"), str):
+        container.setdefault("imagePullPolicy", _image_pull_policy(container["image"]))
+    container.setdefault("resources", {})
+    for port in container.get("ports") or []:
+        if isinstance(port, dict):
+            port.setdefault("protocol", "TCP")
+    for key in ("livenessProbe", "readinessProbe", "startupProbe"):
+        _default_probe(container.get(key))
+
+
+def defaulted_template(template: dict) -> dict:
+    """``template`` with the API server's common PodTemplateSpec defaults applied."""
+    out = copy.deepcopy(template)
+    meta = out.get("metadata")
+    if not isinstance(meta, dict):
+        meta = out["metadata"] = {}
+    meta.setdefault("creationTimestamp", None)
+    spec = out["spec"]
+    spec.setdefault("restartPolicy", "Always")
+    spec.setdefault("terminationGracePeriodSeconds", 30)
+    spec.setdefault("dnsPolicy", "ClusterFirst")
+    spec.setdefault("securityContext", {})
+    spec.setdefault("schedulerName", "default-scheduler")
+    for key in ("containers", "initContainers", "ephemeralContainers"):
+        for container in spec.get(key) or []:
+            if isinstance(container, dict):
+                _default_container(container)
+    for volume in spec.get("volumes") or []:
+        if not isinstance(volume, dict):
+            continue
+        for source in ("configMap", "secret"):
+            if isinstance(volume.get(source), dict):
+                volume[source].setdefault("defaultMode", 420)
+    return out
+
+
+def go_json(value) -> bytes:
+    """JSON as Go's encoding/json writes a map: sorted keys, compact, HTML characters escaped."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return text.encode()
+
+
+def planned_replicas(obj: ManifestObject, ctx) -> int:
+    """spec.replicas (default 1), or what an HPA targeting the workload sets."""
+    key = (obj.kind, namespace_of(obj), obj.name)
+    if key in ctx.replicas:
+        return ctx.replicas[key]
+    return int_field(obj, ("spec", "replicas"), 1)
+
+
+def top_owner(obj: ManifestObject) -> dict:
+    return {"kind": obj.kind, "name": obj.name}
