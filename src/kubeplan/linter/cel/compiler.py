@@ -1,0 +1,513 @@
+"""Parse tree -> Python closures that evaluate directly on plain parsed data.
+
+Each node compiles once into ``fn(env) -> value``; ``env`` is a dict of variable values
+(plus the cost counter under ``COST``). A CEL error is a raised ``CelError``; the
+operators that absorb errors (``&&``, ``||``, ``?:`` branches not taken, the ``all`` and
+``exists`` macros) catch it exactly where the spec says a value may replace it.
+"""
+
+from __future__ import annotations
+
+from lark import Token, Tree
+
+from kubeplan.linter.cel import library, operators
+from kubeplan.linter.cel.errors import CelError, no_overload
+from kubeplan.linter.cel.literals import literal_value
+from kubeplan.linter.cel.values import (
+    NONE,
+    TYPE_NAMES,
+    CelType,
+    Optional,
+    cel_equal,
+    compare,
+    map_lookup,
+)
+
+COST = "\x00cost"  # env key of the remaining budget, a one-item list (no identifier can collide)
+
+_PASSTHROUGH = frozenset(
+    {"expr", "conditionalor", "conditionaland", "relation", "addition", "multiplication", "unary", "member", "primary"}
+)
+_MACROS_1 = frozenset({"all", "exists", "exists_one", "existsOne", "map", "filter"})
+_MACROS_2 = frozenset({"all", "exists", "exists_one", "existsOne", "transformList", "transformMap"})
+
+
+def unwrap(tree):
+    """Skip the single-child precedence levels of the grammar."""
+    while isinstance(tree, Tree) and tree.data in _PASSTHROUGH and len(tree.children) == 1:
+        tree = tree.children[0]
+    return tree
+
+
+class Compiler:
+    def __init__(self, source: str, variables: frozenset):
+        self.source = source
+        self.variables = variables
+        self.scopes: list[str] = []  # comprehension variables in scope, innermost last
+        self.nodes = 0  # static size, the base cost of one evaluation
+
+    # -- helpers ---------------------------------------------------------------------------
+    def error(self, message: str, tree) -> CelError:
+        meta = getattr(tree, "meta", None)
+        line = getattr(meta, "line", None) if meta is not None and not getattr(meta, "empty", True) else None
+        column = getattr(meta, "column", None) if line else None
+        if isinstance(tree, Token):
+            line, column = tree.line, tree.column
+        return CelError(message, expression=self.source, line=line, column=column)
+
+    def compile(self, tree):
+        self.nodes += 1
+        tree = unwrap(tree)
+        if isinstance(tree, Token):  # pragma: no cover - the grammar wraps every token
+            raise self.error(f"unexpected token {tree!r}", tree)
+        method = getattr(self, "c_" + tree.data, None)
+        if method is None:
+            raise self.error(f"unsupported syntax: {tree.data}", tree)
+        return method(tree)
+
+    # -- precedence levels -------------------------------------------------------------------
+    def c_expr(self, tree):
+        cond, then, other = (self.compile(c) for c in tree.children)
+
+        def ternary(env):
+            c = cond(env)
+            if c is True:
+                return then(env)
+            if c is False:
+                return other(env)
+            raise no_overload("_?_:_", c)
+
+        return ternary
+
+    def c_conditionalor(self, tree):
+        left, right = (self.compile(c) for c in tree.children)
+
+        def or_(env):
+            try:
+                a = left(env)
+            except CelError as exc:
+                a = exc
+            if a is True:
+                return True
+            try:
+                b = right(env)
+            except CelError:
+                if isinstance(a, CelError):
+                    raise a from None
+                raise
+            if b is True:
+                return True
+            if isinstance(a, CelError):
+                raise a
+            if a is not False:
+                raise no_overload("_||_", a, b)
+            if b is not False:
+                raise no_overload("_||_", a, b)
+            return False
+
+        return or_
+
+    def c_conditionaland(self, tree):
+        left, right = (self.compile(c) for c in tree.children)
+
+        def and_(env):
+            try:
+                a = left(env)
+            except CelError as exc:
+                a = exc
+            if a is False:
+                return False
+            try:
+                b = right(env)
+            except CelError:
+                if isinstance(a, CelError):
+                    raise a from None
+                raise
+            if b is False:
+                return False
+            if isinstance(a, CelError):
+                raise a
+            if a is not True:
+                raise no_overload("_&&_", a, b)
+            if b is not True:
+                raise no_overload("_&&_", a, b)
+            return True
+
+        return and_
+
+    def _binary(self, tree):
+        op_tree, right_tree = tree.children
+        (left_tree,) = op_tree.children
+        return op_tree.data, self.compile(left_tree), self.compile(right_tree)
+
+    def c_relation(self, tree):
+        op, left, right = self._binary(tree)
+        if op == "relation_eq":
+            return lambda env: cel_equal(left(env), right(env))
+        if op == "relation_ne":
+            return lambda env: not cel_equal(left(env), right(env))
+        if op == "relation_in":
+
+            def in_(env):
+                a = left(env)
+                b = right(env)
+                if type(b) is list:
+                    for item in b:
+                        if cel_equal(a, item):
+                            return True
+                    return False
+                if type(b) is dict:
+                    return map_lookup(b, a)[0]
+                raise no_overload("@in", a, b)
+
+            return in_
+        name, accepted = {
+            "relation_lt": ("_<_", (-1,)),
+            "relation_le": ("_<=_", (-1, 0)),
+            "relation_gt": ("_>_", (1,)),
+            "relation_ge": ("_>=_", (0, 1)),
+        }[op]
+
+        def relation(env):
+            return compare(name, left(env), right(env)) in accepted
+
+        return relation
+
+    def c_addition(self, tree):
+        op, left, right = self._binary(tree)
+        fn = operators.add if op == "addition_add" else operators.subtract
+        return lambda env: fn(left(env), right(env))
+
+    def c_multiplication(self, tree):
+        op, left, right = self._binary(tree)
+        fn = {
+            "multiplication_mul": operators.multiply,
+            "multiplication_div": operators.divide,
+            "multiplication_mod": operators.modulo,
+        }[op]
+        return lambda env: fn(left(env), right(env))
+
+    def c_unary(self, tree):
+        op_tree, operand_tree = tree.children
+        # Fold -<literal> so the most negative int64 literal is representable.
+        inner = unwrap(operand_tree)
+        if op_tree.data == "unary_neg" and isinstance(inner, Tree) and inner.data == "literal":
+            token = inner.children[0]
+            if token.type in ("INT_LIT", "FLOAT_LIT") and not token.value.startswith("-"):
+                self.nodes += 1
+                value = self._literal(Token(token.type, "-" + token.value), inner)
+                return lambda env: value
+        operand = self.compile(operand_tree)
+        if op_tree.data == "unary_not":
+
+            def not_(env):
+                v = operand(env)
+                if v is True:
+                    return False
+                if v is False:
+                    return True
+                raise no_overload("!_", v)
+
+            return not_
+        return lambda env: operators.negate(operand(env))
+
+    # -- members -----------------------------------------------------------------------------
+    def c_member_dot(self, tree):
+        target_tree, name_token = tree.children
+        name = str(name_token)
+        qualified = self._qualified_name(tree)
+        if qualified is not None and qualified in TYPE_NAMES:
+            value = CelType(qualified)
+            return lambda env: value
+        target = self.compile(target_tree)
+
+        def select(env):
+            obj = target(env)
+            if type(obj) is dict:
+                try:
+                    return obj[name]
+                except KeyError:
+                    raise CelError(f"no such key: {name}") from None
+            return library.select(obj, name)
+
+        return select
+
+    def c_member_opt_dot(self, tree):
+        target_tree, name_token = tree.children
+        name = str(name_token)
+        target = self.compile(target_tree)
+        return lambda env: library.optional_select(target(env), name)
+
+    def c_member_index(self, tree):
+        target_tree, index_tree = tree.children
+        target = self.compile(target_tree)
+        index = self.compile(index_tree)
+        return lambda env: library.index(target(env), index(env))
+
+    def c_member_opt_index(self, tree):
+        target_tree, index_tree = tree.children
+        target = self.compile(target_tree)
+        index = self.compile(index_tree)
+        return lambda env: library.optional_index(target(env), index(env))
+
+    def c_member_object(self, tree):
+        raise self.error("message construction (Type{field: value}) is not supported", tree)
+
+    def _qualified_name(self, tree):
+        """``a.b.c`` as a dotted name when it is made of identifiers only and ``a`` is no variable."""
+        parts = []
+        node = unwrap(tree)
+        while isinstance(node, Tree) and node.data == "member_dot":
+            parts.append(str(node.children[1]))
+            node = unwrap(node.children[0])
+        if isinstance(node, Tree) and node.data in ("ident", "dot_ident"):
+            head = str(node.children[0])
+            if head in self.variables or head in self.scopes:
+                return None
+            parts.append(head)
+            return ".".join(reversed(parts))
+        return None
+
+    def _args(self, tree, start: int):
+        if len(tree.children) > start:
+            return list(tree.children[start].children)
+        return []
+
+    def c_member_dot_arg(self, tree):
+        target_tree, name_token = tree.children[0], tree.children[1]
+        name = str(name_token)
+        arg_trees = self._args(tree, 2)
+        if name in _MACROS_1 and len(arg_trees) in (2, 3) and self._ident_name(arg_trees[0]) is not None:
+            if len(arg_trees) == 3 and name in _MACROS_2 and self._ident_name(arg_trees[1]) is not None:
+                return self._comprehension2(name, target_tree, arg_trees, tree)
+            return self._comprehension(name, target_tree, arg_trees, tree)
+        if name in _MACROS_2 and len(arg_trees) in (3, 4) and self._ident_name(arg_trees[0]) is not None:
+            return self._comprehension2(name, target_tree, arg_trees, tree)
+        if name in ("optMap", "optFlatMap") and len(arg_trees) == 2 and self._ident_name(arg_trees[0]):
+            return self._opt_map(name, target_tree, arg_trees, tree)
+        namespace = self._qualified_name(target_tree)
+        if namespace is not None and f"{namespace}.{name}" in library.FUNCTIONS:
+            impl = library.FUNCTIONS[f"{namespace}.{name}"]
+            args = [self.compile(a) for a in arg_trees]
+            return self._call(impl, args)
+        if name not in library.METHODS and name not in library.WRAPPER_METHODS:
+            raise self.error(f"undeclared reference to '{name}' (no such function)", name_token)
+        target = self.compile(target_tree)
+        args = [self.compile(a) for a in arg_trees]
+        impl = library.METHODS.get(name)
+        return self._method(name, impl, target, args)
+
+    def _call(self, impl, args):
+        if not args:
+            return lambda env: impl()
+        if len(args) == 1:
+            (a,) = args
+            return lambda env: impl(a(env))
+        if len(args) == 2:
+            a, b = args
+            return lambda env: impl(a(env), b(env))
+        return lambda env: impl(*[a(env) for a in args])
+
+    def _method(self, name, impl, target, args):
+        def method(env):
+            recv = target(env)
+            values = [a(env) for a in args]
+            methods = getattr(type(recv), "cel_methods", None)
+            if methods is not None and name in methods:
+                return methods[name](recv, *values)
+            if impl is None:
+                raise no_overload(name, recv, *values)
+            return impl(recv, *values)
+
+        return method
+
+    def _ident_name(self, tree):
+        node = unwrap(tree)
+        if isinstance(node, Tree) and node.data == "ident":
+            return str(node.children[0])
+        return None
+
+    # -- macros ------------------------------------------------------------------------------
+    def _scoped(self, names, trees):
+        self.scopes.extend(names)
+        try:
+            nodes_before = self.nodes
+            compiled = [self.compile(t) for t in trees]
+            weight = self.nodes - nodes_before + 1
+        finally:
+            del self.scopes[-len(names) :]
+        return compiled, weight
+
+    def _comprehension(self, name, target_tree, arg_trees, tree):
+        var = self._ident_name(arg_trees[0])
+        target = self.compile(target_tree)
+        body, weight = self._scoped([var], arg_trees[1:])
+        return library.make_macro(name, var, target, body, weight, COST)
+
+    def _comprehension2(self, name, target_tree, arg_trees, tree):
+        first = self._ident_name(arg_trees[0])
+        second = self._ident_name(arg_trees[1])
+        if first is None or second is None:
+            raise self.error(f"{name}() needs identifiers as its first two arguments", tree)
+        if first == second:
+            raise self.error(f"{name}(): the two variables must differ", tree)
+        target = self.compile(target_tree)
+        body, weight = self._scoped([first, second], arg_trees[2:])
+        return library.make_macro2(name, first, second, target, body, weight, COST)
+
+    def _opt_map(self, name, target_tree, arg_trees, tree):
+        var = self._ident_name(arg_trees[0])
+        target = self.compile(target_tree)
+        (body,), _ = self._scoped([var], arg_trees[1:])
+
+        def opt_map(env):
+            opt = target(env)
+            if type(opt) is not Optional:
+                raise no_overload(name, opt)
+            if not opt.present:
+                return NONE
+            saved = env.get(var, _MISSING)
+            env[var] = opt.value
+            try:
+                result = body(env)
+            finally:
+                if saved is _MISSING:
+                    env.pop(var, None)
+                else:
+                    env[var] = saved
+            if name == "optMap":
+                return Optional(True, result)
+            if type(result) is not Optional:
+                raise no_overload(name, result)
+            return result
+
+        return opt_map
+
+    # -- primaries ---------------------------------------------------------------------------
+    def c_ident(self, tree):
+        name = str(tree.children[0])
+        if name in self.scopes or name in self.variables:
+
+            def ident(env):
+                try:
+                    return env[name]
+                except KeyError:
+                    raise CelError(f"no value for variable '{name}'") from None
+
+            return ident
+        if name in TYPE_NAMES:
+            value = CelType(name)
+            return lambda env: value
+        raise self.error(f"undeclared reference to '{name}'", tree)
+
+    c_dot_ident = c_ident
+
+    def c_ident_arg(self, tree):
+        name_token = tree.children[0]
+        name = str(name_token)
+        arg_trees = self._args(tree, 1)
+        if name == "has":
+            return self._has(arg_trees, tree)
+        impl = library.FUNCTIONS.get(name)
+        if impl is None:
+            raise self.error(f"undeclared reference to '{name}' (no such function)", name_token)
+        return self._call(impl, [self.compile(a) for a in arg_trees])
+
+    c_dot_ident_arg = c_ident_arg
+
+    def _has(self, arg_trees, tree):
+        node = unwrap(arg_trees[0]) if len(arg_trees) == 1 else None
+        if not (isinstance(node, Tree) and node.data == "member_dot"):
+            raise self.error("has() needs a field selection as its argument, e.g. has(object.spec.x)", tree)
+        target = self.compile(node.children[0])
+        name = str(node.children[1])
+
+        def has(env):
+            obj = target(env)
+            if type(obj) is dict:
+                return name in obj
+            return library.has_field(obj, name)
+
+        return has
+
+    def c_paren_expr(self, tree):
+        return self.compile(tree.children[0])
+
+    def c_list_lit(self, tree):
+        items = []  # (optional?, fn)
+        if tree.children:
+            for elem in self._flatten(tree.children[0], "listelems"):
+                inner = elem.children[0]
+                if isinstance(inner, Tree) and inner.data == "opt_expr":
+                    items.append((True, self.compile(inner.children[0])))
+                else:
+                    items.append((False, self.compile(inner)))
+        if not any(opt for opt, _ in items):
+            fns = [fn for _, fn in items]
+            return lambda env: [fn(env) for fn in fns]
+
+        def list_lit(env):
+            out = []
+            for opt, fn in items:
+                value = fn(env)
+                if opt:
+                    if type(value) is not Optional:
+                        raise no_overload("[?_]", value)
+                    if value.present:
+                        out.append(value.value)
+                else:
+                    out.append(value)
+            return out
+
+        return list_lit
+
+    def c_map_lit(self, tree):
+        entries = []  # (optional?, key fn, value fn)
+        if tree.children:
+            for init in self._flatten(tree.children[0], "mapinits"):
+                key_tree, value_tree = init.children
+                inner = key_tree.children[0]
+                if isinstance(inner, Tree) and inner.data == "opt_expr":
+                    entries.append((True, self.compile(inner.children[0]), self.compile(value_tree)))
+                else:
+                    entries.append((False, self.compile(inner), self.compile(value_tree)))
+
+        def map_lit(env):
+            out = {}
+            for opt, key_fn, value_fn in entries:
+                key = library.check_map_key(key_fn(env))
+                value = value_fn(env)
+                if opt:
+                    if type(value) is not Optional:
+                        raise no_overload("{?_:_}", value)
+                    if not value.present:
+                        continue
+                    value = value.value
+                if map_lookup(out, key)[0]:
+                    raise CelError(f"duplicate map key: {key!r}")
+                out[key] = value
+            return out
+
+        return map_lit
+
+    def _flatten(self, tree, rule):
+        """Items of a left-recursive list rule, in source order."""
+        out = []
+        while isinstance(tree, Tree) and tree.data == rule:
+            out.append(tree.children[-1])
+            tree = tree.children[0] if len(tree.children) > 1 else None
+        out.reverse()
+        return out
+
+    def c_literal(self, tree):
+        value = self._literal(tree.children[0], tree)
+        return lambda env: value
+
+    def _literal(self, token, tree):
+        try:
+            return literal_value(token)
+        except CelError as exc:
+            raise self.error(exc.message, tree) from None
+
+
+_MISSING = object()

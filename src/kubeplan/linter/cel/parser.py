@@ -1,0 +1,105 @@
+"""CEL source -> lark parse tree.
+
+The grammar is cel-python's own (``celpy/cel.lark``), extended here with the optional
+syntax cel-go and Kubernetes accept (``a.?b``, ``a[?k]``, ``[?x]``, ``{?k: v}``) and
+trailing commas in list and map literals, which cel-python's grammar lacks.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+from kubeplan.linter.cel.errors import CelError
+
+_PARSER = None
+
+# (original text in cel.lark, replacement); each must match exactly once.
+_GRAMMAR_PATCHES = (
+    (
+        "member         : member_dot | member_dot_arg | member_index | member_object | primary",
+        "member         : member_dot | member_dot_arg | member_index | member_object | member_opt_dot"
+        " | member_opt_index | primary\n"
+        'member_opt_dot : member "." "?" IDENT\n'
+        'member_opt_index : member "[" "?" expr "]"',
+    ),
+    (
+        'list_lit       : "[" [exprlist] "]"',
+        'list_lit       : "[" "]" | "[" listelems "]" | "[" listelems "," "]"\n'
+        'listelems      : listelem | listelems "," listelem\n'
+        "listelem       : expr | opt_expr\n"
+        'opt_expr       : "?" expr',
+    ),
+    (
+        'map_lit        : "{" [mapinits] "}"',
+        'map_lit        : "{" "}" | "{" mapinits "}" | "{" mapinits "," "}"',
+    ),
+    (
+        'mapinits       : expr ":" expr ("," expr ":" expr)*',
+        'mapinits       : mapinit | mapinits "," mapinit\n'
+        'mapinit        : mapkey ":" expr\n'
+        "mapkey         : expr | opt_expr",
+    ),
+)
+
+
+def _grammar() -> str:
+    spec = importlib.util.find_spec("celpy")
+    if spec is None or spec.origin is None:  # pragma: no cover - cel-python is a dependency
+        raise CelError("cel-python is not installed")
+    text = (Path(spec.origin).parent / "cel.lark").read_text(encoding="utf-8")
+    for old, new in _GRAMMAR_PATCHES:
+        if text.count(old) != 1:  # pragma: no cover - a cel-python upgrade changed its grammar
+            raise CelError(f"unexpected cel-python grammar: cannot find {old!r}")
+        text = text.replace(old, new)
+    return text
+
+
+def _ambiguous_literals(token):
+    # The IDENT terminal also matches true/false; they are literals (as in cel-python).
+    from lark import Token
+
+    if token.value in ("true", "false"):
+        return Token("BOOL_LIT", token.value)
+    return token
+
+
+def _parser():
+    global _PARSER
+    if _PARSER is None:
+        from lark import Lark
+
+        _PARSER = Lark(
+            _grammar(),
+            parser="lalr",
+            start="expr",
+            g_regex_flags=re.M,
+            lexer_callbacks={"IDENT": _ambiguous_literals},
+            propagate_positions=True,
+            maybe_placeholders=False,
+            priority="invert",
+        )
+    return _PARSER
+
+
+def parse(source: str):
+    """The parse tree of ``source``; a syntax error is a CelError with its column."""
+    from lark.exceptions import LarkError, UnexpectedInput
+
+    if not isinstance(source, str):
+        raise CelError(f"a CEL expression must be a string, not {type(source).__name__}")
+    if not source.strip():
+        raise CelError("empty CEL expression", expression=source)
+    try:
+        return _parser().parse(source)
+    except UnexpectedInput as exc:
+        found = getattr(exc, "token", None) or getattr(exc, "char", None)
+        what = f"unexpected {str(found)!r}" if found not in (None, "") else "unexpected end of expression"
+        if getattr(exc, "token", None) is not None and exc.token.type == "$END":
+            what = "unexpected end of expression"
+        raise CelError(f"syntax error: {what}", expression=source, line=exc.line, column=exc.column) from None
+    except LarkError as exc:
+        raise CelError(f"syntax error: {str(exc).splitlines()[0]}", expression=source) from None
+    except RecursionError:
+        raise CelError("expression is nested too deeply", expression=source) from None
