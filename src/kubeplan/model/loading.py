@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from kubeplan.errors import KubeplanError
 from kubeplan.linter.findings import Finding
 from kubeplan.model.objects import Location, ManifestObject, ObjectRef, SourceMap
-from kubeplan.model.yamlload import YamlProblem, iter_documents
+from kubeplan.model.yamlload import FilePositions, LazyPositions, YamlProblem, iter_documents
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024
@@ -131,10 +131,16 @@ def load_file(path: str, result: LoadResult, max_file_size: int = DEFAULT_MAX_FI
     load_text(text, name, result)
 
 
-def load_text(text: str, name: str, result: LoadResult) -> None:
-    """Add the objects of one YAML/JSON stream to ``result``."""
+def load_text(text: str, name: str, result: LoadResult, eager_positions: bool = False) -> None:
+    """Add the objects of one YAML/JSON stream to ``result``.
+
+    Positions are computed when first asked for (see FilePositions), unless ``eager_positions``.
+    """
+    shared = None if eager_positions else FilePositions(text)
     try:
-        for doc in iter_documents(text):
+        for doc in iter_documents(text, positions=eager_positions):
+            if shared is not None:
+                doc.positions = LazyPositions(shared, doc.index)
             for problem in doc.problems:
                 result.findings.append(_file_finding(name, problem))
             _add_document(doc, name, result)

@@ -184,7 +184,7 @@ def _alias_ratio_allowed(nodes: int) -> float:
 _SCALAR, _ALIAS = ScalarEvent, AliasEvent
 _MAP_START, _MAP_END = MappingStartEvent, MappingEndEvent
 _SEQ_START, _SEQ_END = SequenceStartEvent, SequenceEndEvent
-_MERGE = object()  # marks a pending "<<" key
+_MERGE = object()  # a pending "<<" merge key
 
 
 def iter_documents(text: str, *, positions: bool = True):
@@ -229,6 +229,11 @@ def _problem_from(exc: yaml.MarkedYAMLError) -> YamlProblem:
 
 
 def _build_document(get_event, index: int, start_mark, record: bool) -> Document:
+    """Build one document from parser events.
+
+    The current container's state lives in local variables (the hot loop runs once per
+    node); the enclosing containers' states are saved on ``stack``.
+    """
     positions: dict = {}
     problems: list = []
     anchors: dict = {}  # name -> (value, node count)
@@ -236,124 +241,169 @@ def _build_document(get_event, index: int, start_mark, record: bool) -> Document
     total_nodes = 0
     alias_nodes = 0
     resolve = resolve_plain
+    bool_null = _BOOL_NULL
+    numeric_start = "0123456789+-."
 
-    # A frame: [container, path, is_map, pending_key, anchor, node_count, merges, seen_lines]
     stack: list = []
+    # state of the open container
+    container = None  # dict or list; None at document level
+    path: tuple = ()
+    is_map = False
+    key = None  # pending mapping key (str, or _MERGE), None when a key is expected
+    key_line = key_col = 0
+    count = 0  # nodes inside the open container
+    merges: list = []
+    seen: dict = {}  # key -> line, for duplicate detection
+    anchor = None
+    own_line = own_col = 0
     root = None
-    root_set = False
 
-    def attach(value, mark, count):
-        """Put a finished value into the open container (or make it the root)."""
-        nonlocal root, root_set
-        if not stack:
-            root, root_set = value, True
-            return
-        frame = stack[-1]
-        frame[5] += count
-        container = frame[0]
-        if frame[2]:  # mapping
-            key = frame[3]
-            if key is None:  # this value is a key
-                if isinstance(value, (dict, list)):
-                    raise YamlProblem("a mapping key must be a scalar", mark.line + 1, mark.column + 1)
-                frame[3] = (_key_text(value), mark)
-                return
-            frame[3] = None
-            name, key_mark = key
-            if name is _MERGE:
-                frame[6].append((value, key_mark))
-                return
-            seen = frame[7]
-            if name in seen:
-                problems.append(
-                    YamlProblem(
-                        f'duplicate key "{name}" (first defined at line {seen[name]})',
-                        key_mark.line + 1,
-                        key_mark.column + 1,
-                        rule="yaml-duplicate-key",
-                    )
-                )
-            else:
-                seen[name] = key_mark.line + 1
-            container[name] = value
-            if record:
-                positions[frame[1] + (name,)] = (key_mark.line + 1, key_mark.column + 1)
-        else:
-            if record:
-                positions[frame[1] + (len(container),)] = (mark.line + 1, mark.column + 1)
-            container.append(value)
-
-    def child_path():
-        frame = stack[-1]
-        if frame[2]:
-            key = frame[3]
-            return frame[1] + (key[0],) if key is not None and key[0] is not _MERGE else frame[1] + ("<<",)
-        return frame[1] + (len(frame[0]),)
+    def problem(message, line, column):
+        return YamlProblem(message, line, column)
 
     while True:
         event = get_event()
         cls = event.__class__
         if cls is _SCALAR:
             total_nodes += 1
+            count += 1
             mark = event.start_mark
-            if event.tag is not None and event.tag != "!":
-                value = _tagged(event.tag, event.value, mark.line + 1, mark.column + 1)
+            tag = event.tag
+            if tag is not None and tag != "!":
+                value = _tagged(tag, event.value, mark.line + 1, mark.column + 1)
             elif event.implicit[0]:  # plain
-                text = event.value
-                if stack and stack[-1][2] and stack[-1][3] is None and text == "<<":
-                    # merge key: its value is merged when the mapping closes
-                    stack[-1][3] = (_MERGE, mark)
-                    stack[-1][5] += 1
-                    continue
-                value = resolve(text) if text else None
+                value = event.value
+                if is_map and key is None:
+                    # a key: most keys are plain words, skip resolution for them
+                    if value == "<<":
+                        key, key_line, key_col = _MERGE, mark.line + 1, mark.column + 1
+                        continue
+                    if value in bool_null or (value and value[0] in numeric_start):
+                        value = _key_text(resolve(value) if value else None)
+                elif value:
+                    if value in bool_null:
+                        value = bool_null[value]
+                    elif value[0] in numeric_start:
+                        value = resolve(value)
+                else:
+                    value = None
             else:
                 value = event.value
             if event.anchor is not None:
                 anchors[event.anchor] = (value, 1)
-            attach(value, mark, 1)
+            if is_map:
+                if key is None:
+                    key = value if isinstance(value, str) else _key_text(value)
+                    key_line, key_col = mark.line + 1, mark.column + 1
+                    continue
+            elif container is not None:
+                if record:
+                    positions[path + (len(container),)] = (mark.line + 1, mark.column + 1)
+                container.append(value)
+                continue
+            else:
+                root = value
+                continue
+            # a mapping value
         elif cls is _MAP_START or cls is _SEQ_START:
             total_nodes += 1
             mark = event.start_mark
             if len(stack) >= MAX_DEPTH:
-                raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
-            is_map = cls is _MAP_START
-            path = child_path() if stack else ()
+                raise problem(f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
+            if is_map:
+                if key is None:
+                    raise problem("a mapping key must be a scalar", mark.line + 1, mark.column + 1)
+                child_path = path + (key if key is not _MERGE else "<<",)
+            elif container is not None:
+                child_path = path + (len(container),)
+            else:
+                child_path = ()
+            stack.append((container, path, is_map, key, key_line, key_col, count, merges, seen, anchor, own_line, own_col))
             if event.anchor is not None:
                 open_anchors.add(event.anchor)
-            stack.append([{} if is_map else [], path, is_map, None, event.anchor, 1, [], {}, mark])
+            is_map = cls is _MAP_START
+            container = {} if is_map else []
+            path = child_path
+            key = None
+            count = 1
+            merges = []
+            seen = {}
+            anchor = event.anchor
+            own_line, own_col = mark.line + 1, mark.column + 1
+            continue
         elif cls is _MAP_END or cls is _SEQ_END:
-            frame = stack.pop()
-            container = frame[0]
-            if frame[6]:
-                _apply_merges(container, frame[6])
-            if frame[4] is not None:
-                anchors[frame[4]] = (container, frame[5])
-                open_anchors.discard(frame[4])
-            attach(container, frame[8], frame[5])
+            value = container
+            if merges:
+                _apply_merges(value, merges)
+            if anchor is not None:
+                anchors[anchor] = (value, count)
+                open_anchors.discard(anchor)
+            inner_count, inner_line, inner_col = count, own_line, own_col
+            (container, path, is_map, key, key_line, key_col, count, merges, seen, anchor, own_line, own_col) = stack.pop()
+            count += inner_count
+            if is_map:
+                if key is None:  # unreachable: containers as keys are refused at their start
+                    raise problem("a mapping key must be a scalar", inner_line, inner_col)
+            elif container is not None:
+                if record:
+                    positions[path + (len(container),)] = (inner_line, inner_col)
+                container.append(value)
+                continue
+            else:
+                root = value
+                continue
         elif cls is _ALIAS:
             mark = event.start_mark
             name = event.anchor
             if name in open_anchors:
-                raise YamlProblem(f"recursive alias *{name} refers to a node that contains it", mark.line + 1, mark.column + 1)
+                raise problem(f"recursive alias *{name} refers to a node that contains it", mark.line + 1, mark.column + 1)
             if name not in anchors:
-                raise YamlProblem(f"unknown alias *{name}", mark.line + 1, mark.column + 1)
-            value, count = anchors[name]
-            total_nodes += count
-            alias_nodes += count
+                raise problem(f"unknown alias *{name}", mark.line + 1, mark.column + 1)
+            value, weight = anchors[name]
+            total_nodes += weight
+            alias_nodes += weight
+            count += weight
             if alias_nodes > 100 and total_nodes > 1000 and alias_nodes / total_nodes > _alias_ratio_allowed(total_nodes):
-                raise YamlProblem(
-                    f"document expands aliases too much (alias *{name}; an alias bomb?)", mark.line + 1, mark.column + 1
-                )
-            if stack and stack[-1][2] and stack[-1][3] is not None and stack[-1][3][0] is _MERGE:
-                attach(value, mark, count)  # merged, not copied: _apply_merges copies
-            else:
-                attach(_copy_tree(value), mark, count)
+                raise problem(f"document expands aliases too much (alias *{name}; an alias bomb?)", mark.line + 1, mark.column + 1)
+            if is_map and key is None:
+                if isinstance(value, (dict, list)):
+                    raise problem("a mapping key must be a scalar", mark.line + 1, mark.column + 1)
+                key = _key_text(value)
+                key_line, key_col = mark.line + 1, mark.column + 1
+                continue
+            if key is not _MERGE:  # merged maps are copied by _apply_merges
+                value = _copy_tree(value)
+            if not is_map:
+                if container is not None:
+                    if record:
+                        positions[path + (len(container),)] = (mark.line + 1, mark.column + 1)
+                    container.append(value)
+                else:
+                    root = value
+                continue
         elif cls is DocumentEndEvent:
             break
         else:  # pragma: no cover - libyaml gives no other events inside a document
-            raise YamlProblem(f"unexpected {cls.__name__}", event.start_mark.line + 1, 0)
-    if not root_set:
-        root = None
+            raise problem(f"unexpected {cls.__name__}", event.start_mark.line + 1, 0)
+        # here: ``value`` completes the entry ``key: value`` of the open mapping
+        if key is _MERGE:
+            merges.append((value, key_line, key_col))
+        else:
+            if key in seen:
+                problems.append(
+                    YamlProblem(
+                        f'duplicate key "{key}" (first defined at line {seen[key]})',
+                        key_line,
+                        key_col,
+                        rule="yaml-duplicate-key",
+                    )
+                )
+            else:
+                seen[key] = key_line
+            container[key] = value
+            if record:
+                positions[path + (key,)] = (key_line, key_col)
+        key = None
     if record:
         positions[()] = (start_mark.line + 1, start_mark.column + 1)
     return Document(index, root, start_mark.line + 1, start_mark.column + 1, positions, problems)
@@ -362,11 +412,108 @@ def _build_document(get_event, index: int, start_mark, record: bool) -> Document
 def _apply_merges(container: dict, merges: list) -> None:
     """``<<: *base`` / ``<<: [*a, *b]``: keys not set explicitly come from the merged maps,
     earlier maps in the list winning over later ones."""
-    for value, mark in merges:
+    for value, line, column in merges:
         sources = value if isinstance(value, list) else [value]
         for source in sources:
             if not isinstance(source, dict):
-                raise YamlProblem("a merge key (<<) needs a mapping or a list of mappings", mark.line + 1, mark.column + 1)
+                raise YamlProblem("a merge key (<<) needs a mapping or a list of mappings", line, column)
             for key, item in source.items():
                 if key not in container:
                     container[key] = _copy_tree(item)
+
+
+class FilePositions:
+    """Positions of every document of one text, computed on first use.
+
+    Loading for lint does not record positions (a quarter of the parse time); only an
+    object with a finding needs them, and then the file is parsed once more.
+    """
+
+    __slots__ = ("text", "_docs")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._docs = None
+
+    def for_document(self, index: int) -> dict:
+        if self._docs is None:
+            docs: dict = {}
+            try:
+                for doc in iter_documents(self.text, positions=True):
+                    docs[doc.index] = doc.positions
+            except YamlProblem:
+                pass  # documents before the problem keep their positions
+            self._docs = docs
+            self.text = None  # the text is no longer needed
+        return self._docs.get(index, {})
+
+
+class LazyPositions(dict):
+    """A positions dict that fills itself from a FilePositions on first read."""
+
+    __slots__ = ("_source", "_index")
+
+    def __init__(self, source: FilePositions, index: int):
+        super().__init__()
+        self._source = source
+        self._index = index
+
+    def _fill(self):
+        source = self._source
+        if source is not None:
+            self._source = None
+            dict.update(self, source.for_document(self._index))
+
+    def get(self, key, default=None):
+        self._fill()
+        return dict.get(self, key, default)
+
+    def __getitem__(self, key):
+        self._fill()
+        return dict.__getitem__(self, key)
+
+    def __contains__(self, key):
+        self._fill()
+        return dict.__contains__(self, key)
+
+    def __iter__(self):
+        self._fill()
+        return dict.__iter__(self)
+
+    def __len__(self):
+        self._fill()
+        return dict.__len__(self)
+
+    def __bool__(self):
+        self._fill()
+        return dict.__len__(self) > 0
+
+    def items(self):
+        self._fill()
+        return dict.items(self)
+
+    def keys(self):
+        self._fill()
+        return dict.keys(self)
+
+    def values(self):
+        self._fill()
+        return dict.values(self)
+
+    def copy(self):
+        self._fill()
+        return dict(self)
+
+    def __setitem__(self, key, value):
+        self._fill()
+        dict.__setitem__(self, key, value)
+
+    def __eq__(self, other):
+        self._fill()
+        return dict.__eq__(self, other)
+
+    __hash__ = None
+
+    def __reduce__(self):  # pickles (for --jobs) as a plain dict
+        self._fill()
+        return (dict, (dict(self),))
