@@ -21,11 +21,12 @@ __all__ = ["CelError", "Program", "compile_expression", "DEFAULT_BUDGET"]
 class Program:
     """A compiled CEL expression; ``evaluate`` may be called any number of times."""
 
-    __slots__ = ("source", "variables", "cost", "_fn")
+    __slots__ = ("source", "variables", "references", "cost", "_fn")
 
-    def __init__(self, source: str, variables: frozenset, fn, cost: int):
+    def __init__(self, source: str, variables: frozenset, fn, cost: int, references: frozenset = frozenset()):
         self.source = source
         self.variables = variables
+        self.references = references  # the declared variables the expression reads
         self.cost = cost  # static size of the expression, charged once per evaluation
         self._fn = fn
 
@@ -75,4 +76,4 @@ def compile_expression(source: str, variables: frozenset = frozenset({"object"})
         if exc.expression is None:
             exc.expression = source
         raise
-    return Program(source, frozenset(variables), fn, compiler.nodes)
+    return Program(source, frozenset(variables), fn, compiler.nodes, frozenset(compiler.references))

@@ -45,6 +45,7 @@ class Compiler:
         self.variables = variables
         self.scopes: list[str] = []  # comprehension variables in scope, innermost last
         self.nodes = 0  # static size, the base cost of one evaluation
+        self.references: set = set()  # declared variables the expression reads
 
     # -- helpers ---------------------------------------------------------------------------
     def error(self, message: str, tree) -> CelError:
@@ -387,6 +388,8 @@ class Compiler:
     def c_ident(self, tree):
         name = str(tree.children[0])
         if name in self.scopes or name in self.variables:
+            if name not in self.scopes:
+                self.references.add(name)
 
             def ident(env):
                 try:
