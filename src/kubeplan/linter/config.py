@@ -97,7 +97,7 @@ def load_config(path: str | None = None, search: bool = True) -> Config:
 
     try:
         text = read_source(path)
-        docs = list(iter_documents(text, positions=False))
+        docs = list(iter_documents(text))
     except YamlProblem as problem:
         raise KubeplanError(problem.message, path, problem.line, problem.column) from None
     data = docs[0].data if docs else {}

@@ -38,9 +38,11 @@ def discover(paths, exclude=(), base: str | None = None) -> list[str]:
             continue
         if os.path.isdir(path):
             for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+                # hidden files and folders (.github, .kubeplan.yaml, .pre-commit-config.yaml)
+                # are tool configuration, not manifests; name them explicitly to lint them
+                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
                 for name in sorted(files):
-                    if name.endswith(MANIFEST_SUFFIXES):
+                    if name.endswith(MANIFEST_SUFFIXES) and not name.startswith("."):
                         full = os.path.join(root, name)
                         if not _excluded(full, exclude, base):
                             out.append(full)

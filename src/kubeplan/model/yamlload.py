@@ -303,6 +303,7 @@ def _build_document(get_event, index: int, start_mark, record: bool) -> Document
                 continue
             else:
                 root = value
+                start_mark = mark
                 continue
             # a mapping value
         elif cls is _MAP_START or cls is _SEQ_START:
@@ -318,6 +319,7 @@ def _build_document(get_event, index: int, start_mark, record: bool) -> Document
                 child_path = path + (len(container),)
             else:
                 child_path = ()
+                start_mark = mark
             stack.append((container, path, is_map, key, key_line, key_col, count, merges, seen, anchor, own_line, own_col))
             if event.anchor is not None:
                 open_anchors.add(event.anchor)
@@ -380,6 +382,7 @@ def _build_document(get_event, index: int, start_mark, record: bool) -> Document
                     container.append(value)
                 else:
                     root = value
+                    start_mark = mark
                 continue
         elif cls is DocumentEndEvent:
             break
