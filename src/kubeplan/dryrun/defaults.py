@@ -148,7 +148,11 @@ def _parse_resources(spec: str, token: str) -> dict:
         if not sep or not value:
             raise _pool_error(spec, f"{item!r} must be resource=quantity")
         if not _RESOURCE.match(name):
-            raise _pool_error(spec, f"{name!r} is not a resource name (cpu, memory, pods, ephemeral-storage, hugepages-<size>, <domain>/<name>)")
+            raise _pool_error(
+                spec,
+                f"{name!r} is neither an option ({', '.join(_KEYWORDS)}) nor a resource name "
+                "(cpu, memory, pods, ephemeral-storage, hugepages-<size>, <domain>/<name>)",
+            )
         try:
             amount = parse_quantity(value)
         except QuantityError:

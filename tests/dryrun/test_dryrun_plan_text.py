@@ -1,0 +1,86 @@
+from types import SimpleNamespace
+
+from kubeplan.report.plan_text import render
+
+
+def _placement(name, node=None, message=None, owner=("Deployment", "web"), nominated=None, victims=()):
+    return SimpleNamespace(
+        pod={"metadata": {"namespace": "shop", "name": name}},
+        owner={"kind": owner[0], "name": owner[1]} if owner else None,
+        node=node,
+        nominated_node=nominated,
+        victims=[{"namespace": "shop", "name": v} for v in victims],
+        message=message,
+    )
+
+
+FIT_ERROR = (
+    "0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, "
+    "3 Insufficient cpu. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling."
+)
+
+
+def _plan():
+    return SimpleNamespace(
+        placements=[
+            _placement("web-abc12", node="worker-1"),
+            _placement("web-def34", message=FIT_ERROR),
+            _placement("urgent", owner=None, nominated="worker-2", victims=["batch-1", "batch-2"]),
+        ],
+        nodes=[
+            SimpleNamespace(name="worker-1", allocatable={"cpu": 4000, "memory": 16 * 2**30, "pods": 110},
+                            requested={"cpu": 3500, "memory": 4 * 2**30, "pods": 11}),
+            SimpleNamespace(name="worker-2", allocatable={"cpu": "3920m", "memory": "14848Mi", "pods": "110"},
+                            requested={}),
+        ],
+    )
+
+
+def test_plain_text_report():
+    assert render(_plan(), color=False) == (
+        "PODS\n"
+        "NAMESPACE   NAME        OWNER            NODE\n"
+        "shop        web-abc12   Deployment/web   worker-1\n"
+        "shop        web-def34   Deployment/web   <pending>  0/4 nodes are available: 1 node(s) had untolerated taint "
+        "{node-role.kubernetes.io/control-plane: ...\n"
+        "shop        urgent      <none>           worker-2 (nominated; preempts 2)\n"
+        "\n"
+        "NODES\n"
+        "NODE       CPU                        MEMORY                       PODS\n"
+        "worker-1   [#########.]  87% 3.5/4    [###.......]  25% 4Gi/16Gi   [#.........]  10% 11/110\n"
+        "worker-2   [..........]   0% 0/3.92   [..........]   0% 0/14.5Gi   [..........]   0% 0/110\n"
+        "\n"
+        "PREEMPTION (1)\n"
+        "shop/urgent: nominated node worker-2; preempts shop/batch-1, shop/batch-2\n"
+        "\n"
+        "UNSCHEDULABLE (1)\n"
+        f"shop/web-def34 (Deployment/web): {FIT_ERROR}\n"
+        "\n"
+        "3 pods on 2 nodes: 1 placed, 1 placed after preemption, 1 cannot be placed\n"
+    )
+
+
+def test_color_only_adds_escape_codes():
+    import re
+
+    plain = render(_plan(), color=False)
+    colored = render(_plan(), color=True)
+    assert "\033[" in colored and "\033[" not in plain
+    assert re.sub(r"\033\[[0-9;]*m", "", colored) == plain
+
+
+def test_dicts_and_json_names_work_too():
+    plan = {
+        "placements": [
+            {"pod": {"namespace": "a", "name": "p"}, "owner": None, "node": None, "nominatedNode": "n1",
+             "victims": [{"namespace": "a", "name": "v"}], "message": "preempting"},
+        ],
+        "nodes": [],
+    }
+    out = render(plan, color=False)
+    assert "a/p: nominated node n1; preempts a/v" in out
+    assert out.endswith("1 pod: 0 placed, 1 placed after preemption\n")
+
+
+def test_empty_plan():
+    assert render(SimpleNamespace(placements=[], nodes=[]), color=False) == "PODS\nNo pods to place.\n\n0 pods: 0 placed\n"
