@@ -70,35 +70,55 @@ class _CelpyProgram:
         return result
 
 
-@functools.lru_cache(maxsize=1)
-def _backend():
-    """(compile, prepare_activation, add_variables, error types) of the CEL engine in use."""
-    try:
-        from kubeplan.linter.cel import CelError, compile_expression
-    except ImportError:
-        import celpy
-        from celpy import celtypes
+@dataclass(frozen=True)
+class Engine:
+    """How the pack's CEL is compiled and fed: the project's compiler (fast, on plain
+    data) or cel-python's interpreter (the semantic reference, used by the tests)."""
 
-        def prepare(activation):
-            return {k: celpy.json_to_cel(v) for k, v in activation.items()}
+    name: str
+    compile: object  # source -> program with .evaluate(activation)
+    prepare: object  # pod activation (plain data) -> what the programs read
+    add_variables: object  # (prepared, {name: value}) -> activation with ``variables``
+    errors: tuple  # exception types that mean "this expression failed on this pod"
 
-        def add_variables(prepared, variables):
-            out = dict(prepared)
-            out["variables"] = celtypes.MapType({celtypes.StringType(k): v for k, v in variables.items()})
-            return out
 
-        errors = (celpy.CELEvalError, celpy.CELParseError, TypeError, ValueError, KeyError)
-        return _CelpyProgram, prepare, add_variables, errors
-
-    def compile_(source):
-        return compile_expression(source, variables=ACTIVATION_NAMES)
+def _project_engine() -> Engine:
+    from kubeplan.linter.cel import CelError, compile_expression
 
     def add_variables(prepared, variables):
         out = dict(prepared)
         out["variables"] = variables
         return out
 
-    return compile_, (lambda activation: activation), add_variables, (CelError,)
+    return Engine(
+        "kubeplan",
+        lambda source: compile_expression(source, variables=ACTIVATION_NAMES),
+        lambda activation: activation,
+        add_variables,
+        (CelError,),
+    )
+
+
+def _reference_engine() -> Engine:
+    import celpy
+    from celpy import celtypes
+
+    def prepare(activation):
+        # One conversion per pod, shared by every check.
+        return {k: celpy.json_to_cel(v) for k, v in activation.items()}
+
+    def add_variables(prepared, variables):
+        out = dict(prepared)
+        out["variables"] = celtypes.MapType({celtypes.StringType(k): v for k, v in variables.items()})
+        return out
+
+    errors = (celpy.CELEvalError, celpy.CELParseError, TypeError, ValueError, KeyError)
+    return Engine("cel-python", _CelpyProgram, prepare, add_variables, errors)
+
+
+@functools.lru_cache(maxsize=2)
+def engine(name: str = "kubeplan") -> Engine:
+    return _reference_engine() if name == "cel-python" else _project_engine()
 
 
 # --- the pack ----------------------------------------------------------------------------
@@ -124,6 +144,7 @@ class Check:
     check_id: str  # official ID, e.g. capabilities_restricted
     rule: str  # kubeplan rule ID, e.g. pss-capabilities-restricted
     level: str
+    engine: Engine
     replaces: tuple  # official IDs of the baseline checks this one replaces at restricted
     variables: tuple  # Expression shared by every revision, evaluated after the revision's
     violations: tuple  # Expression shared by the revisions that have none of their own
@@ -193,7 +214,7 @@ def _expressions(items, file, positions, path, compile_, named):
     return tuple(out)
 
 
-def load_check(file: str) -> Check:
+def load_check(file: str, engine_name: str = "kubeplan") -> Check:
     """Read and compile one policy file of the pack."""
     from kubeplan.model.loading import read_source
     from kubeplan.model.yamlload import YamlProblem, iter_documents
@@ -215,7 +236,8 @@ def load_check(file: str) -> Check:
         raise _pack_error("metadata.name and spec.pss.check must be strings", file, positions, ("metadata",))
     if level not in ("baseline", "restricted"):
         raise _pack_error("spec.pss.level must be baseline or restricted", file, positions, ("spec", "pss", "level"))
-    compile_ = _backend()[0]
+    cel = engine(engine_name)
+    compile_ = cel.compile
     revisions = []
     raw_revisions = pss.get("revisions")
     if not isinstance(raw_revisions, list) or not raw_revisions:
@@ -243,6 +265,7 @@ def load_check(file: str) -> Check:
     return Check(
         check_id=check_id,
         rule=name,
+        engine=cel,
         level=level,
         replaces=tuple(replaces),
         variables=_expressions(pss.get("variables"), file, positions, ("spec", "pss", "variables"), compile_, True),
@@ -263,8 +286,8 @@ def policy_files(directory: str = PACK_DIR) -> list:
 
 
 @functools.lru_cache(maxsize=4)
-def load_pack(directory: str = PACK_DIR) -> tuple:
-    return tuple(load_check(file) for file in policy_files(directory))
+def load_pack(directory: str = PACK_DIR, engine_name: str = "kubeplan") -> tuple:
+    return tuple(load_check(file, engine_name) for file in policy_files(directory))
 
 
 def checks_for(level: str, version: tuple, pack=None) -> list:
@@ -414,7 +437,7 @@ def _violations(result, check: Check) -> list:
 
 def evaluate(check: Check, revision: Revision, prepared) -> list:
     """Violations of one check revision on a prepared pod activation."""
-    _, _, add_variables, errors = _backend()
+    add_variables = check.engine.add_variables
     activation = prepared
     try:
         if check.variables or revision.variables:
@@ -426,7 +449,7 @@ def evaluate(check: Check, revision: Revision, prepared) -> list:
         for expr in revision.violations or check.violations:
             out.extend(_violations(expr.program.evaluate(activation), check))
         return out
-    except errors as exc:
+    except check.engine.errors as exc:
         # A pod the check cannot read (a field of the wrong type) is not a pass: fail closed.
         detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         return [Violation(f"{check.check_id} ({EVALUATION_ERROR}: {detail})", ())]
@@ -437,7 +460,7 @@ def evaluate_pod(metadata, spec, level: str, version: tuple, pack=None) -> list:
     selected = checks_for(level, version, pack)
     if not selected:
         return []
-    prepared = _backend()[1](pod_activation(metadata, spec))
+    prepared = selected[0][0].engine.prepare(pod_activation(metadata, spec))
     return [(check, v) for check, revision in selected for v in evaluate(check, revision, prepared)]
 
 
@@ -603,7 +626,7 @@ def _object_findings(obj, prefix, metadata, spec, modes, pack) -> list:
         if not selected:
             continue
         if prepared is None:
-            prepared = _backend()[1](pod_activation(metadata, spec))
+            prepared = selected[0][0].engine.prepare(pod_activation(metadata, spec))
         version = format_version(mode.version)
         for check, revision in selected:
             for violation in evaluate(check, revision, prepared):
@@ -638,7 +661,7 @@ def evaluate_check(check_id: str, data: dict, level: str, version="latest", pack
     wanted = [(c, r) for c, r in checks_for(level, parse_version(version), pack) if c.check_id == check_id]
     if not wanted:
         return []
-    prepared = _backend()[1](pod_activation(metadata, spec))
+    prepared = wanted[0][0].engine.prepare(pod_activation(metadata, spec))
     return [
         Violation(v.message, prefix + v.path) for check, revision in wanted for v in evaluate(check, revision, prepared)
     ]
