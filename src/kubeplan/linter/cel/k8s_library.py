@@ -205,7 +205,7 @@ def _parse_cidr(text):
 
 @register_wrapper
 class CIDR:
-    cel_type_name = "net.IPPrefix"
+    cel_type_name = "net.CIDR"
     __slots__ = ("addr", "network")
 
     def __init__(self, addr, network):

@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 
 from kubeplan.linter.cel.errors import BudgetExceeded, CelError, no_overload
+from kubeplan.linter.cel.operators import MAX_DURATION
 from kubeplan.linter.cel.values import (
     INT64_MAX,
     INT64_MIN,
@@ -73,6 +74,9 @@ def select(obj, name):
 
 
 def has_field(obj, name):
+    if type(obj) is Optional:
+        # has() through an optional: false when empty, else a test on the value.
+        return obj.present and has_field(obj.value, name)
     checker = getattr(obj, "cel_has", None)
     if checker is not None:
         return checker(name)
@@ -429,10 +433,13 @@ def compile_regex(pattern):
         try:
             import re2
 
+            options = re2.Options()
+            options.log_errors = False  # the C++ library would print to stderr
             try:
-                compiled = re2.compile(pattern)
+                compiled = re2.compile(pattern, options=options)
             except Exception as exc:  # re2 raises its own error type
-                raise CelError(f"invalid regular expression {pattern!r}: {exc}") from None
+                detail = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else exc
+                raise CelError(f"invalid regular expression {pattern!r}: {detail}") from None
         except ImportError:  # pragma: no cover - google-re2 ships with cel-python here
             try:
                 compiled = re.compile(pattern)
@@ -688,7 +695,7 @@ def to_duration(value):
         result = datetime.timedelta(microseconds=int(sign * total))
     except OverflowError:
         raise CelError(f"duration out of range: {value!r}") from None
-    if abs(result) > datetime.timedelta(days=3652500):
+    if abs(result) > MAX_DURATION:
         raise CelError(f"duration out of range: {value!r}")
     return result
 

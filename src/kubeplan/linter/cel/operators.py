@@ -120,7 +120,8 @@ def negate(a):
     raise no_overload("-_", a)
 
 
-_MAX_DURATION = datetime.timedelta(days=3652500)  # about 10,000 years, the protobuf Duration range
+# cel-go keeps durations as int64 nanoseconds: about +-292 years.
+MAX_DURATION = datetime.timedelta(microseconds=(2**63 - 1) // 1000)
 
 
 def _checked_duration(compute):
@@ -128,7 +129,7 @@ def _checked_duration(compute):
         value = compute()
     except OverflowError:
         raise CelError("duration out of range") from None
-    if abs(value) > _MAX_DURATION:
+    if abs(value) > MAX_DURATION:
         raise CelError("duration out of range")
     return value
 

@@ -124,6 +124,11 @@ TYPE_NAMES = frozenset(
         "google.protobuf.Timestamp",
         "google.protobuf.Duration",
         "optional_type",
+        # the Kubernetes library's types
+        "net.IP",
+        "net.CIDR",
+        "kubernetes.URL",
+        "kubernetes.Quantity",
     }
 )
 
@@ -207,6 +212,8 @@ def compare(op: str, a, b) -> int:
     elif ta in _NUMERIC and tb in _NUMERIC:
         if a != a or b != b:
             return 2  # NaN: every comparison is false
+        if ta is float or tb is float:
+            a, b = float(a), float(b)  # as cel-go: an int compares with a double as a double
         return (a > b) - (a < b)
     raise no_overload(op, a, b)
 
