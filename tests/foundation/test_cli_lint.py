@@ -3,7 +3,7 @@
 import json
 import os
 
-from conftest import run_kubeplan
+from foundation_cli import run_kubeplan
 
 SCHEMA_ONLY_CONFIG = "disable: ['pss-*']\n"
 
