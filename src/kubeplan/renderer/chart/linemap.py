@@ -1,0 +1,307 @@
+"""Template-line source maps for Jinja2 charts.
+
+The compiled templates write invisible markers into their output: before each piece of
+literal text the template line it starts on, around each ``{{ expression }}`` its line
+(and the values key it reads, when it reads one). Markers nest through ``include`` and
+macro calls that are written straight to the output (optionally through indent/nindent),
+so a rendered line knows the innermost template line that produced it and the call chain
+that led there. Everything else (an include inside ``{% set %}``, a value passed through
+``trunc``, ``tpl``) runs "quiet": no markers, so helpers never see them, and the output of
+the outer expression is attributed to the outer expression's line.
+
+``strip_markers`` removes the markers and returns, for each output line, its origin.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator
+
+MARK_START, MARK_END = "\x00", "\x01"
+_MARK_RE = re.compile("\x00([^\x01]*)\x01")
+# Filters that keep line structure, so an include/macro written through them stays mapped.
+PASSTHROUGH_FILTERS = frozenset({"indent", "nindent"})
+MAX_OUTPUT = 64 * 1024 * 1024  # bytes written by one chart render, all templates together
+MAX_LOOP_STEPS = 5_000_000
+
+
+class RenderLimitError(Exception):
+    """Output size or loop budget exceeded (a runaway or hostile template)."""
+
+
+class Marks:
+    """Per-environment marker state shared by the compiled code."""
+
+    def __init__(self):
+        self.on = True
+        self.files: list = []  # tid -> template file (display path)
+        self._file_ids: dict = {}
+        self.static_refs: list = []  # compile-time values paths (relative to a chart)
+        self._static_ids: dict = {}
+        self.value_paths: list = []  # vid -> full values path (chart prefix + key)
+        self._value_ids: dict = {}
+        self.prefix: tuple = ()  # values prefix of the chart whose context is rendering
+        self.written = 0
+        self.steps = 0
+
+    # compile time
+    def file_id(self, name: str) -> int:
+        tid = self._file_ids.get(name)
+        if tid is None:
+            tid = self._file_ids[name] = len(self.files)
+            self.files.append(name)
+        return tid
+
+    def static_ref(self, path: tuple) -> int:
+        sid = self._static_ids.get(path)
+        if sid is None:
+            sid = self._static_ids[path] = len(self.static_refs)
+            self.static_refs.append(path)
+        return sid
+
+    # run time
+    def reset(self) -> None:
+        self.on = True
+
+    def lit(self, tid: int, line: int, data: str) -> str:
+        self.written += len(data)
+        if self.written > MAX_OUTPUT:
+            raise RenderLimitError(f"output exceeds {MAX_OUTPUT // (1024 * 1024)} MiB")
+        if self.on:
+            return f"\x00L{tid}:{line}\x01{data}"
+        return data
+
+    def begin(self, loud: bool) -> bool:
+        previous = self.on
+        self.on = previous and loud
+        return previous
+
+    def end(self, previous: bool, text: str, tid: int, line: int, sid: int) -> str:
+        self.on = previous
+        self.written += len(text)
+        if self.written > MAX_OUTPUT:
+            raise RenderLimitError(f"output exceeds {MAX_OUTPUT // (1024 * 1024)} MiB")
+        if not previous:
+            return text
+        vid = -1
+        if sid >= 0:
+            path = self.prefix + self.static_refs[sid]
+            vid = self._value_ids.get(path)
+            if vid is None:
+                vid = self._value_ids[path] = len(self.value_paths)
+                self.value_paths.append(path)
+        return f"\x00E{tid}:{line}:{vid}\x01{text}\x00P\x01"
+
+    def quiet(self) -> bool:
+        previous = self.on
+        self.on = False
+        return previous
+
+    def restore(self, previous: bool, value):
+        self.on = previous
+        return value
+
+    def tick(self) -> str:
+        self.steps += 1
+        if self.steps > MAX_LOOP_STEPS:
+            raise RenderLimitError(f"templates ran more than {MAX_LOOP_STEPS} loop iterations")
+        return ""
+
+
+def _first_line(node: nodes.Node) -> int:
+    return min([node.lineno] + [child.lineno for child in node.find_all(nodes.Node) if getattr(child, "lineno", None)])
+
+
+def _values_ref(node: nodes.Node):
+    """The values key an expression reads (``Values.image.tag`` -> ("image", "tag"))."""
+    for candidate in [node] + list(node.find_all((nodes.Getattr, nodes.Getitem))):
+        path = []
+        current = candidate
+        while isinstance(current, (nodes.Getattr, nodes.Getitem)):
+            if isinstance(current, nodes.Getattr):
+                path.append(current.attr)
+            elif isinstance(current.arg, nodes.Const) and isinstance(current.arg.value, (str, int)):
+                path.append(current.arg.value)
+            else:
+                path = None
+                break
+            current = current.node
+        if path is None:
+            continue
+        if isinstance(current, nodes.Name) and current.name == "Values":
+            return tuple(reversed(path))
+        if path and path[-1] == "Values" and isinstance(current, nodes.Name):  # dot.Values.x
+            return tuple(reversed(path[:-1]))
+    return None
+
+
+def _mark_loud(node: nodes.Node) -> bool:
+    while isinstance(node, nodes.Filter) and node.name in PASSTHROUGH_FILTERS and node.node is not None:
+        node = node.node
+    if isinstance(node, nodes.Call):
+        node.kp_loud = True
+        return True
+    return False
+
+
+class MarkingCodeGenerator(CodeGenerator):
+    """Jinja2's code generator, writing line markers with every piece of output."""
+
+    def _tid(self) -> int:
+        return self.environment.marks.file_id(self.filename or self.name or "<template>")
+
+    def visit_Output(self, node: nodes.Output, frame) -> None:
+        if frame.require_output_check:
+            if self.has_known_extends:
+                return
+            self.writeline("if parent_template is None:")
+            self.indent()
+        finalize = self._make_finalize()
+        tid = self._tid()
+        for child in node.nodes:
+            if frame.buffer is None:
+                self.writeline("yield ", child)
+            else:
+                self.writeline(f"{frame.buffer}.append(", child)
+            if isinstance(child, nodes.TemplateData):
+                self.write(f"environment.marks.lit({tid}, {child.lineno}, {child.data!r})")
+            else:
+                loud = _mark_loud(child)
+                ref = _values_ref(child)
+                sid = self.environment.marks.static_ref(ref) if ref else -1
+                self.write(f"environment.marks.end(environment.marks.begin({loud}), ")
+                self._output_child_pre(child, frame, finalize)
+                self.visit(child, frame)
+                self._output_child_post(child, frame, finalize)
+                self.write(f", {tid}, {_first_line(child)}, {sid})")
+            if frame.buffer is not None:
+                self.write(")")
+        if frame.require_output_check:
+            self.outdent()
+
+    def visit_Call(self, node: nodes.Call, frame, forward_caller: bool = False) -> None:
+        if getattr(node, "kp_loud", False):
+            super().visit_Call(node, frame, forward_caller=forward_caller)
+            return
+        self.write("environment.marks.restore(environment.marks.quiet(), ")
+        super().visit_Call(node, frame, forward_caller=forward_caller)
+        self.write(")")
+
+    def visit_CallBlock(self, node: nodes.CallBlock, frame) -> None:
+        node.call.kp_loud = True
+        super().visit_CallBlock(node, frame)
+
+    def _quietly(self, visit, node, frame) -> None:
+        saved = self.temporary_identifier()
+        self.writeline(f"{saved} = environment.marks.quiet()")
+        visit(node, frame)
+        self.writeline(f"environment.marks.restore({saved}, None)")
+
+    def visit_AssignBlock(self, node, frame) -> None:
+        self._quietly(super().visit_AssignBlock, node, frame)
+
+    def visit_FilterBlock(self, node, frame) -> None:
+        self._quietly(super().visit_FilterBlock, node, frame)
+
+    def visit_For(self, node, frame) -> None:
+        if not getattr(node, "kp_ticked", False):
+            node.kp_ticked = True
+            tick = nodes.ExprStmt(
+                nodes.Call(nodes.Getattr(nodes.Name("environment_marks", "load"), "tick", "load"), [], [], None, None)
+            )
+            tick.set_lineno(node.lineno)
+            node.body = [tick] + list(node.body)
+        super().visit_For(node, frame)
+
+    def visit_Name(self, node, frame) -> None:
+        if node.name == "environment_marks" and node.ctx == "load":
+            self.write("environment.marks")
+            return
+        super().visit_Name(node, frame)
+
+
+# --- reading the markers back ----------------------------------------------------------
+
+
+@dataclass
+class LineOrigin:
+    """Where one output line came from."""
+
+    file: str  # template file of the innermost producer
+    line: int
+    literal: bool  # produced by literal template text (its columns are the template's)
+    chain: tuple  # ((file, line), ...) call sites, outermost first
+    values: tuple  # values paths the line's expressions read
+
+
+def strip_markers(text: str, marks: Marks):
+    """(clean text, [LineOrigin or None per output line])."""
+    files = marks.files
+    value_paths = marks.value_paths
+    pieces = _MARK_RE.split(text)
+    out = []
+    origins: list = []
+    # a frame: [cursor_tid, cursor_line, literal, vid, site]
+    stack = [[-1, 0, False, -1, None]]
+    line_origin = None
+    line_values: list = []
+    fallback = None
+
+    def current():
+        top = stack[-1]
+        if top[0] < 0:
+            return None
+        chain = tuple(f[4] for f in stack[1:] if f[4] is not None and (f is not top or top[2]))
+        chain_files = tuple((files[t], ln) for t, ln in chain)
+        return LineOrigin(files[top[0]], top[1], top[2], chain_files, ())
+
+    def finish_line():
+        nonlocal line_origin, line_values, fallback
+        origin = line_origin or fallback
+        if origin is not None and line_values:
+            origin = LineOrigin(origin.file, origin.line, origin.literal, origin.chain, tuple(dict.fromkeys(line_values)))
+        origins.append(origin)
+        line_origin = None
+        line_values = []
+        fallback = None
+
+    for index, piece in enumerate(pieces):
+        if index % 2:  # a marker
+            kind = piece[0]
+            if kind == "L":
+                tid, line = piece[1:].split(":")
+                top = stack[-1]
+                top[0], top[1], top[2] = int(tid), int(line), True
+            elif kind == "E":
+                tid, line, vid = piece[1:].split(":")
+                tid, line, vid = int(tid), int(line), int(vid)
+                stack.append([tid, line, False, vid, (tid, line)])
+            elif kind == "P" and len(stack) > 1:
+                stack.pop()
+            continue
+        if not piece:
+            continue
+        out.append(piece)
+        segments = piece.split("\n")
+        for number, segment in enumerate(segments):
+            if number:
+                finish_line()
+                top = stack[-1]
+                if top[2]:
+                    top[1] += 1
+            if fallback is None:
+                fallback = current()
+            if segment.strip():
+                if line_origin is None:
+                    line_origin = current()
+                for frame in stack:
+                    if frame[3] >= 0:
+                        line_values.append(value_paths[frame[3]])
+    finish_line()
+    clean = "".join(out)
+    if clean.endswith("\n"):
+        origins.pop()  # the empty "line" after the final newline
+    return clean, origins

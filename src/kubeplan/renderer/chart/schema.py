@@ -1,0 +1,50 @@
+"""``values.schema.json``: each chart's final values checked against its schema; an error
+names the values file and line that set the offending value."""
+
+from __future__ import annotations
+
+from kubeplan.errors import KubeplanError
+from kubeplan.model.objects import format_path
+
+
+def _plain_path(path) -> tuple:
+    return tuple(path)
+
+
+def validate_values(chart, values: dict, provenance, prefix: tuple = ()) -> None:
+    """Raise KubeplanError for the first violation (charts and errors in a stable order)."""
+    import jsonschema
+    from referencing.exceptions import Unresolvable
+
+    node = values
+    for part in prefix:
+        node = node.get(part, {}) if isinstance(node, dict) else {}
+    if chart.schema is not None:
+        schema_file = chart.path_of("values.schema.json")
+        try:
+            validator_class = jsonschema.validators.validator_for(chart.schema, default=jsonschema.Draft7Validator)
+            validator_class.check_schema(chart.schema)
+        except jsonschema.SchemaError as exc:
+            raise KubeplanError(f"values.schema.json is not a valid JSON schema: {exc.message}", schema_file) from None
+        # no network: remote $refs are not fetched
+        validator = validator_class(chart.schema)
+        try:
+            errors = sorted(validator.iter_errors(node), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+        except Unresolvable as exc:
+            raise KubeplanError(f"values.schema.json: cannot resolve reference: {exc}", schema_file) from None
+        if errors:
+            first = errors[0]
+            path = prefix + _plain_path(first.absolute_path)
+            location = None
+            probe = path
+            while probe and location is None:  # the value itself, or the nearest parent that was set
+                location = provenance.find(probe)
+                probe = probe[:-1]
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            key = format_path(path) or "(root)"
+            message = f"values do not match {schema_file}: {key}: {first.message}{more}"
+            if location is None:
+                raise KubeplanError(message, chart.values_file)
+            raise KubeplanError(message, location.file, location.line or None, location.column or None)
+    for sub in chart.dependencies:
+        validate_values(sub, values, provenance, prefix + (sub.name,))
