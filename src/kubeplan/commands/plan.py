@@ -1,0 +1,95 @@
+"""``kubeplan plan PATH...``: where every pod of the manifests would land."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from kubeplan.errors import KubeplanError
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--cluster", "cluster_files", multiple=True, help="Cluster snapshot (kubectl get ... -o yaml); repeatable.")
+@click.option("--scheduler-config", default=None, help="A kubescheduler.config.k8s.io/v1 KubeSchedulerConfiguration.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--explain", is_flag=True, help="Per node and plugin: filter verdicts and scores.")
+@click.option("--seed", default=None, type=int, help="Break score ties at random with this seed (default: first node evaluated).")
+@click.option("--node-pool", "node_pools", multiple=True, help="Add synthetic nodes, e.g. '3x cpu=4,memory=16Gi zone=a,b,c'.")
+@click.option("--color/--no-color", default=None, help="Colour the text report (default: when stdout is a terminal).")
+def plan(paths, cluster_files, scheduler_config, fmt, explain, seed, node_pools, color):
+    """Dry-run controllers, admission and kube-scheduler over the manifests in PATHS."""
+    from kubeplan.dryrun.plan import make_plan
+
+    objects = _load(paths)
+    cluster = _cluster(cluster_files, node_pools)
+    config = _scheduler_config(scheduler_config) if scheduler_config else None
+    result = make_plan(objects, cluster, config, seed=seed, explain=explain)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(result.to_json(), indent=2, sort_keys=False) + "\n")
+    else:
+        use_color = sys.stdout.isatty() if color is None else color
+        sys.stdout.write(_text(result, use_color))
+    return 1 if result.unplaced else 0
+
+
+def _load(paths) -> list:
+    from kubeplan.model.loading import load_paths
+
+    loaded = load_paths(paths)
+    for finding in loaded.findings:
+        loc = finding.location
+        raise KubeplanError(finding.message, loc.file, loc.line, loc.column)
+    return loaded.objects
+
+
+def _cluster(cluster_files, node_pools):
+    from kubeplan.dryrun.cluster import Cluster
+
+    if cluster_files:
+        objects = _load(cluster_files)
+    elif node_pools:
+        objects = []
+    else:
+        try:
+            from kubeplan.dryrun.defaults import default_cluster
+        except ImportError:
+            raise KubeplanError("no --cluster given and no default cluster available") from None
+        objects = default_cluster()
+    extra = []
+    if node_pools:
+        from kubeplan.dryrun.defaults import node_pool
+
+        for spec in node_pools:
+            extra.extend(node_pool(spec))
+    return Cluster.from_objects(list(objects) + extra)
+
+
+def _scheduler_config(path: str):
+    from kubeplan.dryrun.scheduler.config import parse_config
+    from kubeplan.model.loading import load_paths
+
+    loaded = load_paths([path])
+    for finding in loaded.findings:
+        loc = finding.location
+        raise KubeplanError(finding.message, loc.file, loc.line, loc.column)
+    if len(loaded.objects) != 1:
+        raise KubeplanError(f"{path}: expected one KubeSchedulerConfiguration document, found {len(loaded.objects)}")
+    return parse_config(loaded.objects[0])
+
+
+def _text(result, color: bool) -> str:
+    try:
+        from kubeplan.report.plan_text import render
+    except ImportError:
+        render = None
+    if render is not None:
+        return render(result, color)
+    lines = []
+    for p in result.placements:
+        meta = p.pod.get("metadata") or {}
+        where = p.node or f"<none>: {p.message}"
+        lines.append(f"{meta.get('namespace') or 'default'}/{meta.get('name')}\t{where}")
+    return "\n".join(lines) + "\n"

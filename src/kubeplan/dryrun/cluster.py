@@ -1,0 +1,117 @@
+"""The cluster a dry run plans against: the objects of a snapshot (``kubectl get ... -o
+yaml``, ``kind: List`` included), indexed the way the scheduler and admission read them.
+
+Everything is kept as plain object dicts in input order; ``source_of`` finds the manifest
+an object came from so that errors can name its file and line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kubeplan.errors import KubeplanError
+from kubeplan.model.objects import ManifestObject
+
+# kind -> Cluster attribute
+_KINDS = {
+    "Node": "nodes",
+    "Pod": "pods",
+    "Namespace": "namespaces",
+    "PriorityClass": "priority_classes",
+    "PodDisruptionBudget": "pdbs",
+    "ResourceQuota": "resource_quotas",
+    "LimitRange": "limit_ranges",
+    "PersistentVolumeClaim": "pvcs",
+    "PersistentVolume": "pvs",
+    "StorageClass": "storage_classes",
+    "Service": "services",
+    "ReplicaSet": "replica_sets",
+    "StatefulSet": "stateful_sets",
+    "ReplicationController": "replication_controllers",
+    "CSINode": "csi_nodes",
+}
+_CLUSTER_SCOPED = {"Node", "Namespace", "PriorityClass", "PersistentVolume", "StorageClass", "CSINode"}
+_TERMINAL_PHASES = ("Succeeded", "Failed")
+
+
+@dataclass
+class Cluster:
+    nodes: list = field(default_factory=list)
+    pods: list = field(default_factory=list)  # bound, not terminal (what the scheduler cache holds)
+    pending_pods: list = field(default_factory=list)  # unbound pods of the snapshot (not planned)
+    namespaces: list = field(default_factory=list)
+    priority_classes: list = field(default_factory=list)
+    pdbs: list = field(default_factory=list)
+    resource_quotas: list = field(default_factory=list)
+    limit_ranges: list = field(default_factory=list)
+    pvcs: list = field(default_factory=list)
+    pvs: list = field(default_factory=list)
+    storage_classes: list = field(default_factory=list)
+    services: list = field(default_factory=list)
+    replica_sets: list = field(default_factory=list)
+    stateful_sets: list = field(default_factory=list)
+    replication_controllers: list = field(default_factory=list)
+    csi_nodes: list = field(default_factory=list)
+    _sources: dict = field(default_factory=dict, repr=False)  # id(data) -> ManifestObject
+
+    @classmethod
+    def from_objects(cls, objects) -> "Cluster":
+        """Index ``objects`` (ManifestObjects or plain dicts); other kinds are ignored."""
+        cluster = cls()
+        seen: dict = {}
+        for obj in objects:
+            data = obj.data if isinstance(obj, ManifestObject) else obj
+            if not isinstance(data, dict):
+                continue
+            kind = data.get("kind")
+            attr = _KINDS.get(kind) if isinstance(kind, str) else None
+            if attr is None:
+                continue
+            if isinstance(obj, ManifestObject):
+                cluster._sources[id(data)] = obj
+            meta = data.get("metadata")
+            name = meta.get("name") if isinstance(meta, dict) else None
+            if not isinstance(name, str) or not name:
+                raise cluster.error(data, f"{kind} without metadata.name")
+            namespace = "" if kind in _CLUSTER_SCOPED else (meta.get("namespace") or "default")
+            key = (kind, namespace, name)
+            if key in seen:
+                raise cluster.error(data, f"{kind} {namespace + '/' if namespace else ''}{name} is defined twice in the cluster")
+            seen[key] = data
+            if kind == "Pod":
+                if not isinstance(data.get("spec"), dict):
+                    raise cluster.error(data, f"Pod {namespace}/{name} has no spec")
+                phase = (data.get("status") or {}).get("phase") if isinstance(data.get("status"), dict) else None
+                if phase in _TERMINAL_PHASES:
+                    continue
+                if not data["spec"].get("nodeName"):
+                    cluster.pending_pods.append(data)
+                    continue
+            getattr(cluster, attr).append(data)
+        return cluster
+
+    def add(self, data: dict, source: ManifestObject | None = None) -> None:
+        """Add one more object (a PVC a StatefulSet creates, a ReplicaSet a Deployment owns)."""
+        attr = _KINDS.get(data.get("kind"))
+        if attr:
+            getattr(self, attr).append(data)
+            if source is not None:
+                self._sources[id(data)] = source
+
+    def source_of(self, data: dict) -> ManifestObject | None:
+        return self._sources.get(id(data))
+
+    def error(self, data: dict, message: str) -> KubeplanError:
+        """A KubeplanError that points at the file and line ``data`` came from."""
+        source = self.source_of(data)
+        if source is None:
+            return KubeplanError(message)
+        loc = source.locate()
+        return KubeplanError(message, loc.file, loc.line)
+
+    def namespace_labels(self) -> dict:
+        out = {}
+        for ns in self.namespaces:
+            meta = ns.get("metadata") or {}
+            out[meta.get("name")] = dict(meta.get("labels") or {})
+        return out

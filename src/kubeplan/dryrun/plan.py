@@ -1,0 +1,216 @@
+"""``kubeplan plan``: manifests + a cluster -> where every pod lands.
+
+The controllers expand workloads into pods, admission defaults and checks them, and the
+embedded kube-scheduler places them one by one in PrioritySort order, each placement
+changing the cluster the next pod sees. The result is a ``Plan``: one ``Placement`` per
+pod (in input order) and the per-node usage afterwards.
+
+JSON (``Plan.to_json``), version 1::
+
+    {"version": 1,
+     "placements": [{"pod": {"namespace", "name"}, "owner": {"kind", "name"} | null,
+                     "node": str | null, "nominatedNode": str | null,
+                     "victims": [{"namespace", "name"}], "message": str,
+                     "explain": {"filter": {node: {plugin: "passed" | reason}},
+                                 "score": {node: {plugin: 0..100}},
+                                 "finalScore": {node: {plugin: weighted}}}   # with --explain
+                    }],
+     "nodes": [{"name", "allocatable": {"cpu", "memory", "pods"},
+                "requested": {"cpu", "memory", "pods"}}]}       # cpu in millicores, memory in bytes
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kubeplan.errors import KubeplanError
+from kubeplan.model.objects import ManifestObject
+
+# kinds from the manifests that the scheduler reads as cluster state once applied
+_CLUSTER_KINDS = ("Service", "PodDisruptionBudget", "ReplicaSet", "StatefulSet", "ReplicationController",
+                  "PersistentVolume", "PersistentVolumeClaim", "StorageClass", "Namespace", "PriorityClass")
+
+
+@dataclass
+class Placement:
+    pod: dict
+    owner: dict | None
+    node: str | None = None
+    nominated_node: str | None = None
+    victims: list = field(default_factory=list)  # [{"namespace", "name"}]
+    message: str = ""
+    explain: dict | None = None
+    handled: bool = True  # False: another scheduler's pod, or rejected before scheduling
+    rejected: bool = False  # admission refused to create it
+
+    @property
+    def placed(self) -> bool:
+        return self.node is not None
+
+    @property
+    def failed(self) -> bool:
+        return self.node is None and (self.rejected or self.handled)
+
+    def to_json(self, explain: bool = False) -> dict:
+        meta = self.pod.get("metadata") or {}
+        out = {
+            "pod": {"namespace": meta.get("namespace") or "default", "name": meta.get("name") or ""},
+            "owner": dict(self.owner) if self.owner else None,
+            "node": self.node,
+            "nominatedNode": self.nominated_node,
+            "victims": list(self.victims),
+            "message": self.message,
+        }
+        if explain:
+            out["explain"] = self.explain or {"filter": {}, "score": {}, "finalScore": {}}
+        return out
+
+
+@dataclass
+class Plan:
+    placements: list = field(default_factory=list)
+    nodes: list = field(default_factory=list)
+    explained: bool = False
+
+    @property
+    def unplaced(self) -> list:
+        return [p for p in self.placements if p.failed]
+
+    def to_json(self) -> dict:
+        return {
+            "version": 1,
+            "placements": [p.to_json(self.explained) for p in self.placements],
+            "nodes": self.nodes,
+        }
+
+
+@dataclass
+class _Planned:
+    """A pod as the controllers hand it over (a stand-in while they are not installed)."""
+
+    pod: dict
+    owner: dict | None
+    source: ManifestObject
+    claims: list = field(default_factory=list)
+
+
+def expand_pods(objects: list, cluster, seed: int = 0) -> list:
+    try:
+        from kubeplan.dryrun.controllers import expand
+    except ImportError:  # controllers not there: bare pods pass through
+        return [_Planned(obj.data, None, obj) for obj in objects if obj.kind == "Pod" and obj.api_version == "v1"]
+    return expand(objects, cluster, seed=seed)
+
+
+def _admit(pod: dict, cluster):
+    try:
+        from kubeplan.dryrun.admission import admit
+    except ImportError:
+        return pod, None
+    result = admit(pod, cluster)
+    return result.pod, result.rejected
+
+
+def _priority_classes(cluster) -> dict:
+    classes = {"system-node-critical": 2000001000, "system-cluster-critical": 2000000000}
+    default = None
+    for pc in cluster.priority_classes:
+        name = (pc.get("metadata") or {}).get("name")
+        value = pc.get("value")
+        if isinstance(value, int):
+            classes[name] = value
+            if pc.get("globalDefault") and (default is None or value < default):
+                default = value
+    classes[""] = default or 0
+    return classes
+
+
+def make_plan(objects: list, cluster, config=None, seed: int | None = None, explain: bool = False) -> Plan:
+    """Plan ``objects`` (ManifestObjects) against ``cluster`` (a Cluster)."""
+    from kubeplan.dryrun.scheduler.config import build_profile, default_config
+    from kubeplan.dryrun.scheduler.handle import Handle
+    from kubeplan.dryrun.scheduler.podinfo import PodSpecError, pod_info
+    from kubeplan.dryrun.scheduler.scheduler import Scheduler
+    from kubeplan.dryrun.scheduler.snapshot import NodeSpecError, Snapshot
+
+    for obj in objects:
+        if obj.kind in _CLUSTER_KINDS:
+            cluster.add(obj.data, obj)
+    config = config or default_config()
+    classes = _priority_classes(cluster)
+    try:
+        snapshot = Snapshot(cluster.nodes, cluster.namespace_labels())
+    except NodeSpecError as exc:
+        raise cluster.error(exc.node, str(exc)) from None
+    for seq, pod in enumerate(cluster.pods):
+        node = snapshot.index.get(pod["spec"].get("nodeName"))
+        if node is None:
+            continue  # bound to a node the snapshot does not have
+        try:
+            snapshot.add_pod(pod_info(pod, classes, seq), node)
+        except PodSpecError as exc:
+            raise cluster.error(pod, f"pod {(pod.get('metadata') or {}).get('name')}: {exc}") from None
+    handle = Handle(cluster, snapshot)
+    schedulers = {}
+    for pc in config.profiles:
+        profile = build_profile(pc, handle, config.percentage_of_nodes_to_score)
+        schedulers[pc.scheduler_name] = Scheduler(profile, handle, seed)
+
+    plan = Plan(explained=explain)
+    queue = []
+    for planned in expand_pods(objects, cluster, seed or 0):
+        pod, rejected = _admit(planned.pod, cluster)
+        placement = Placement(pod=pod, owner=planned.owner)
+        plan.placements.append(placement)
+        if rejected:
+            placement.message = rejected
+            placement.rejected = True
+            placement.handled = False
+            continue
+        scheduler_name = (pod.get("spec") or {}).get("schedulerName") or "default-scheduler"
+        if scheduler_name not in schedulers:
+            placement.handled = False
+            placement.message = f'not handled: schedulerName "{scheduler_name}" is not a profile of this scheduler'
+            continue
+        for claim in getattr(planned, "claims", None) or []:
+            cluster.add(claim)
+        try:
+            pi = pod_info(pod, classes, len(queue))
+        except PodSpecError as exc:
+            loc = planned.source.locate() if planned.source is not None else None
+            raise KubeplanError(f"{exc}", loc.file if loc else None, loc.line if loc else None) from None
+        queue.append((pi, placement, schedulers[scheduler_name]))
+
+    queue.sort(key=lambda item: (-item[0].priority, item[0].seq))
+    for pi, placement, scheduler in queue:
+        outcome = scheduler.schedule(pi, explain)
+        placement.node = outcome.node
+        placement.nominated_node = outcome.nominated_node
+        placement.victims = [{"namespace": v.namespace, "name": v.name} for v in outcome.victims]
+        placement.message = outcome.message
+        placement.explain = outcome.explain
+        if outcome.node is not None:
+            snapshot.add_pod(pi, snapshot.index[outcome.node])
+    plan.nodes = node_usage(snapshot)
+    return plan
+
+
+def node_usage(snapshot) -> list:
+    out = []
+    for i, name in enumerate(snapshot.names):
+        out.append(
+            {
+                "name": name,
+                "allocatable": {
+                    "cpu": int(snapshot.alloc["cpu"][i]),
+                    "memory": int(snapshot.alloc["memory"][i]),
+                    "pods": int(snapshot.alloc["pods"][i]),
+                },
+                "requested": {
+                    "cpu": int(snapshot.requested["cpu"][i]),
+                    "memory": int(snapshot.requested["memory"][i]),
+                    "pods": int(snapshot.pod_count[i]),
+                },
+            }
+        )
+    return out

@@ -1,0 +1,16 @@
+"""NodeVolumeLimits."""
+
+from kubeplan.dryrun.scheduler.framework import SKIP, Plugin, Status
+
+
+class NodeVolumeLimits(Plugin):
+    name = "NodeVolumeLimits"
+
+    def pre_filter(self, state, pi):
+        return Status(SKIP)
+
+    def filter(self, state, pi, nodes):
+        return None
+
+    def failure(self, state, pi, node):
+        return Status()

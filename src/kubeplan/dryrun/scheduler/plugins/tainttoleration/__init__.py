@@ -1,0 +1,43 @@
+"""TaintToleration: Filter rejects nodes with a NoSchedule/NoExecute taint the pod does not
+tolerate; Score counts PreferNoSchedule taints the pod does not tolerate (fewer is better,
+DefaultNormalizeScore reversed)."""
+
+import numpy as np
+
+from kubeplan.dryrun.scheduler.framework import Plugin, unresolvable
+from kubeplan.dryrun.scheduler.nodemasks import default_normalize, tolerates, untolerated_mask, untolerated_taints
+
+
+class TaintToleration(Plugin):
+    name = "TaintToleration"
+
+    def filter(self, state, pi, nodes):
+        mask = untolerated_mask(self.snapshot, pi.template)
+        return mask[nodes]
+
+    def failure(self, state, pi, node):
+        taint = untolerated_taints(self.snapshot, pi.template)[node]
+        key = taint.get("key") or ""
+        value = taint.get("value") or ""
+        return unresolvable(f"node(s) had untolerated taint {{{key}: {value}}}")
+
+    def pre_score(self, state, pi, nodes):
+        return True
+
+    def score(self, state, pi, nodes):
+        t = pi.template
+        raw = t.cache.get("taint_score")
+        if raw is None or len(raw) != self.snapshot.n:
+            tolerations = [tol for tol in t.tolerations if (tol.get("effect") or "") in ("", "PreferNoSchedule")]
+            raw = np.zeros(self.snapshot.n, dtype=np.int64)
+            for i, taints in enumerate(self.snapshot.taints):
+                count = 0
+                for taint in taints:
+                    if taint.get("effect") == "PreferNoSchedule" and not any(tolerates(tol, taint) for tol in tolerations):
+                        count += 1
+                raw[i] = count
+            t.cache["taint_score"] = raw
+        return raw[nodes]
+
+    def normalize_score(self, state, pi, nodes, scores):
+        return default_normalize(scores, reverse=True)

@@ -1,0 +1,227 @@
+"""The scheduler's view of the cluster during a dry run: one row per node in numpy arrays
+(allocatable, requested, pod counts) plus the pods on each node, kept up to date as pods
+are placed or preempted.
+
+Nodes are ordered as kube-scheduler's node tree lists them (round robin over zones), which
+is the order the filter search walks. Counters (pods matching a selector, per node) are
+created on first use and then maintained incrementally, so spread and affinity checks cost
+array operations instead of walks over every pod.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kubeplan.dryrun.quantity import QuantityError, resource_value
+
+from .podinfo import BASE_RESOURCES, PodInfo
+
+ZONE_LABELS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone")
+REGION_LABELS = ("topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region")
+
+
+class NodeSpecError(ValueError):
+    def __init__(self, node: dict, message: str):
+        super().__init__(message)
+        self.node = node
+
+
+def _zone_key(labels: dict) -> str:
+    region = next((labels[k] for k in REGION_LABELS if k in labels), "")
+    zone = next((labels[k] for k in ZONE_LABELS if k in labels), "")
+    return f"{region}:\x00:{zone}"
+
+
+def node_tree_order(nodes: list) -> list:
+    """Nodes as kube-scheduler's nodeTree lists them: one node of each zone in turn."""
+    zones: dict = {}
+    for node in nodes:
+        labels = (node.get("metadata") or {}).get("labels") or {}
+        zones.setdefault(_zone_key(labels), []).append(node)
+    out = []
+    lists = list(zones.values())
+    depth = 0
+    while len(out) < len(nodes):
+        for members in lists:
+            if depth < len(members):
+                out.append(members[depth])
+        depth += 1
+    return out
+
+
+class Counter:
+    """Pods matching ``predicate`` on each node."""
+
+    __slots__ = ("predicate", "counts", "include_terminating", "memo")
+
+    def __init__(self, predicate, n: int, include_terminating: bool):
+        self.predicate = predicate  # PodTemplateInfo -> bool
+        self.counts = np.zeros(n, dtype=np.int64)
+        self.include_terminating = include_terminating
+        self.memo: dict = {}
+
+    def matches(self, pi: PodInfo) -> bool:
+        if pi.terminating and not self.include_terminating:
+            return False
+        t = pi.template
+        hit = self.memo.get(t.key)
+        if hit is None:
+            hit = self.memo[t.key] = bool(self.predicate(t))
+        return hit
+
+
+class TermGroup:
+    """Existing pods' affinity terms of one kind and shape, counted per node."""
+
+    __slots__ = ("term", "weight", "counts")
+
+    def __init__(self, term, weight: int, n: int):
+        self.term = term
+        self.weight = weight
+        self.counts = np.zeros(n, dtype=np.int64)
+
+
+class Snapshot:
+    def __init__(self, nodes: list, namespace_labels: dict | None = None):
+        ordered = node_tree_order(nodes)
+        self.nodes = ordered
+        self.n = n = len(ordered)
+        self.names = [str(node["metadata"]["name"]) for node in ordered]
+        self.index = {name: i for i, name in enumerate(self.names)}
+        self.labels = []
+        self.namespace_labels = namespace_labels or {}
+        self.alloc: dict = {r: np.zeros(n, dtype=np.int64) for r in BASE_RESOURCES + ("pods",)}
+        self.requested: dict = {r: np.zeros(n, dtype=np.int64) for r in BASE_RESOURCES}
+        self.nonzero_cpu = np.zeros(n, dtype=np.int64)
+        self.nonzero_memory = np.zeros(n, dtype=np.int64)
+        self.pod_count = np.zeros(n, dtype=np.int64)
+        self.unschedulable = np.zeros(n, dtype=bool)
+        self.taints: list = []
+        self.images: list = []  # per node: {image name: size}
+        self.image_nodes: dict = {}  # image name -> number of nodes that have it
+        self.pods: list = [[] for _ in range(n)]
+        self.ports: dict = {}  # (protocol, port) -> list of (node, ip)
+        self.counters: dict = {}
+        self.anti_groups: dict = {}  # existing pods' required anti-affinity terms
+        self.score_groups: dict = {}  # existing pods' terms that score the incoming pod
+        self.pods_with_affinity = 0
+        self._label_ids: dict = {}
+        for i, node in enumerate(ordered):
+            meta = node.get("metadata") or {}
+            labels = {str(k): ("" if v is None else str(v)) for k, v in (meta.get("labels") or {}).items()}
+            self.labels.append(labels)
+            spec = node.get("spec") or {}
+            status = node.get("status") or {}
+            self.unschedulable[i] = bool(spec.get("unschedulable"))
+            self.taints.append([t for t in spec.get("taints") or [] if isinstance(t, dict)])
+            allocatable = status.get("allocatable")
+            if not isinstance(allocatable, dict) or not allocatable:
+                allocatable = status.get("capacity") or {}  # a hand-written node: capacity stands in
+            for name, value in allocatable.items():
+                name = str(name)
+                try:
+                    amount = resource_value(name, value)
+                except QuantityError as exc:
+                    raise NodeSpecError(node, f"node {self.names[i]}: allocatable {name}: {exc}") from None
+                if name not in self.alloc:
+                    self.alloc[name] = np.zeros(n, dtype=np.int64)
+                    self.requested[name] = np.zeros(n, dtype=np.int64)
+                self.alloc[name][i] = amount
+            images = {}
+            for image in status.get("images") or []:
+                if not isinstance(image, dict):
+                    continue
+                size = int(image.get("sizeBytes") or 0)
+                for name in image.get("names") or []:
+                    images[str(name)] = size
+            self.images.append(images)
+            for name in images:
+                self.image_nodes[name] = self.image_nodes.get(name, 0) + 1
+
+    # --- labels -----------------------------------------------------------------------
+
+    def label_ids(self, key: str):
+        """(ids, values): ``values[ids[i]]`` is node i's value for label ``key``; -1 if absent."""
+        hit = self._label_ids.get(key)
+        if hit is None:
+            values: list = []
+            seen: dict = {}
+            ids = np.full(self.n, -1, dtype=np.int64)
+            for i, labels in enumerate(self.labels):
+                if key in labels:
+                    v = labels[key]
+                    j = seen.get(v)
+                    if j is None:
+                        j = seen[v] = len(values)
+                        values.append(v)
+                    ids[i] = j
+            hit = self._label_ids[key] = (ids, values)
+        return hit
+
+    # --- pods -------------------------------------------------------------------------
+
+    def requested_array(self, resource: str) -> np.ndarray:
+        arr = self.requested.get(resource)
+        if arr is None:
+            arr = self.requested[resource] = np.zeros(self.n, dtype=np.int64)
+            self.alloc.setdefault(resource, np.zeros(self.n, dtype=np.int64))
+        return arr
+
+    def add_pod(self, pi: PodInfo, node: int) -> None:
+        self._account(pi, node, 1)
+        pi.node = node
+        self.pods[node].append(pi)
+
+    def remove_pod(self, pi: PodInfo) -> None:
+        node = pi.node
+        self.pods[node].remove(pi)
+        self._account(pi, node, -1)
+        pi.node = -1
+
+    def _account(self, pi: PodInfo, node: int, sign: int) -> None:
+        t = pi.template
+        for resource, amount in t.requests.items():
+            self.requested_array(resource)[node] += sign * amount
+        self.nonzero_cpu[node] += sign * t.nonzero_cpu
+        self.nonzero_memory[node] += sign * t.nonzero_memory
+        self.pod_count[node] += sign
+        for protocol, ip, port in t.host_ports:
+            users = self.ports.setdefault((protocol, port), [])
+            if sign > 0:
+                users.append((node, ip))
+            else:
+                users.remove((node, ip))
+        for counter in self.counters.values():
+            if counter.matches(pi):
+                counter.counts[node] += sign
+        if t.has_affinity_terms:
+            self.pods_with_affinity += sign
+            for term in t.required_anti_affinity:
+                self._group(self.anti_groups, ("anti", term.key), term, 1).counts[node] += sign
+            for term in t.required_affinity:
+                self._group(self.score_groups, ("hard", term.key), term, 0).counts[node] += sign
+            for weight, term in t.preferred_affinity:
+                self._group(self.score_groups, ("pref", term.key, weight), term, weight).counts[node] += sign
+            for weight, term in t.preferred_anti_affinity:
+                self._group(self.score_groups, ("pref", term.key, -weight), term, -weight).counts[node] += sign
+
+    def _group(self, groups: dict, key, term, weight: int) -> TermGroup:
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = TermGroup(term, weight, self.n)
+        return group
+
+    def counter(self, key, predicate, include_terminating: bool = False) -> np.ndarray:
+        """Per-node count of pods whose template satisfies ``predicate`` (created on first use)."""
+        full_key = (key, include_terminating)
+        counter = self.counters.get(full_key)
+        if counter is None:
+            counter = Counter(predicate, self.n, include_terminating)
+            for node, pods in enumerate(self.pods):
+                c = 0
+                for pi in pods:
+                    if counter.matches(pi):
+                        c += 1
+                counter.counts[node] = c
+            self.counters[full_key] = counter
+        return counter.counts
