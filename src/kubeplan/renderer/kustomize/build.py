@@ -1,0 +1,101 @@
+"""The top of a build: accumulate the kustomization, then the steps kustomize runs once at
+the end (hash suffixes, name references, vars, local-config removal, order, build metadata)."""
+
+from __future__ import annotations
+
+import os
+
+from kubeplan.errors import KubeplanError
+from kubeplan.model.objects import ManifestObject
+from kubeplan.renderer import RenderResult
+from kubeplan.renderer.kustomize import buildmetadata, hashing, nameref, sorting
+from kubeplan.renderer.kustomize.loader import Loader, normalize_restrictor
+from kubeplan.renderer.kustomize.target import Target
+from kubeplan.renderer.kustomize.yamlio import dump_stream
+
+LOCAL_CONFIG = "config.kubernetes.io/local-config"
+
+
+class Build:
+    """State shared by every kustomization of one build."""
+
+    def __init__(self, root_target=None):
+        self.root = root_target
+        self.metadata: list = []
+        self._schema_cache: dict = {}
+        self.warnings: list = []
+
+    # build metadata hooks (origin and transformer annotations)
+    def note_origin(self, res, file, target) -> None:
+        if "originAnnotations" in self.metadata:
+            buildmetadata.set_resource_origin(res, file, target, self.root)
+
+    def note_generated(self, res, target, field_name) -> None:
+        if "originAnnotations" in self.metadata:
+            buildmetadata.set_generator_origin(res, target, field_name, self.root)
+
+    def note_transformer(self, resmap, target, name) -> None:
+        pass
+
+    def with_schema(self, acc):
+        return _SchemaView(self, acc)
+
+    def schema_for(self, acc):
+        from kubeplan.renderer.kustomize.strategic_merge import MergeSchema
+
+        key = (id(acc), len(acc.crd_schemas), len(acc.openapi))
+        schema = self._schema_cache.get(key)
+        if schema is None:
+            schema = MergeSchema.default()
+            if acc.openapi:
+                kind, file, value = acc.openapi[-1]
+                if kind == "path":
+                    from kubeplan.renderer.kustomize.yamlio import load_documents
+
+                    docs = load_documents(value)
+                    if docs and isinstance(docs[0][0], dict):
+                        schema = schema.with_openapi(docs[0][0])
+            if acc.crd_schemas:
+                schema = schema.with_crds(acc.crd_schemas)
+            self._schema_cache[key] = schema
+        return schema
+
+
+class _SchemaView:
+    def __init__(self, build, acc):
+        self.build = build
+        self.acc = acc
+
+    def merge_schema(self):
+        return self.build.schema_for(self.acc)
+
+
+def build(path: str, load_restrictor: str = "LoadRestrictionsRootOnly") -> RenderResult:
+    restrictor = normalize_restrictor(load_restrictor)
+    if not os.path.isdir(path):
+        raise KubeplanError(f"must build at directory: not a valid directory: '{path}'", path)
+    loader = Loader(path, restrictor)
+    session = Build()
+    target = Target.open(session, loader)
+    session.root = target
+    session.metadata = [str(m) for m in target.kust.get("buildMetadata", [])]
+    for option in session.metadata:
+        if option not in buildmetadata.OPTIONS:
+            raise KubeplanError(f"invalid buildMetadata option: {option}", target.where)
+    try:
+        acc = target.accumulate()
+        resmap = acc.resmap
+        hashing.add_hashes(resmap)
+        nameref.fix_references(resmap, acc.config, target.where)
+        from kubeplan.renderer.kustomize.vars import resolve_vars
+
+        resolve_vars(acc, target.where)
+    except RecursionError:
+        raise KubeplanError("kustomization nesting too deep (a cycle of bases?)", target.where) from None
+    resources = [r for r in resmap if str(r.annotations.get(LOCAL_CONFIG, "")).lower() != "true"]
+    resources = sorting.sort_resources(resources, target.kust.get("sortOptions"), target.where)
+    buildmetadata.finish(resources, session.metadata)
+    documents = [res.data for res in resources]
+    text = dump_stream(documents)
+    objects = [ManifestObject(res.data, res.source) for res in resources]
+    return RenderResult(objects, text, session.warnings)

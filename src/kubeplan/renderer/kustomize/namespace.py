@@ -1,0 +1,53 @@
+"""``namespace:``: set every namespaced object's namespace, and the fields that hold one."""
+
+from __future__ import annotations
+
+from kubeplan.errors import KubeplanError
+from kubeplan.renderer.kustomize.fieldspec import visit
+
+DEFAULT_SUBJECTS_ONLY = "defaultOnly"
+ALL_SERVICE_ACCOUNTS = "allServiceAccounts"
+NO_SUBJECTS = "none"
+
+
+def apply_namespace(resmap, namespace: str, specs, unset_only: bool = False, subjects: str = DEFAULT_SUBJECTS_ONLY, where=None):
+    if not namespace:
+        return
+    for res in list(resmap):
+        if not res.data:
+            continue
+        res.store_previous_id()
+        _apply_one(res, namespace, specs, unset_only, subjects)
+        cur = res.cur_id()
+        if sum(1 for other in resmap if other.cur_id().same_as(cur)) != 1:
+            raise KubeplanError(f"namespace transformation produces ID conflict: {cur}", where)
+
+
+def _set(namespace, unset_only):
+    def setter(container, key, _trail):
+        if unset_only and container.get(key) not in (None, ""):
+            return
+        container[key] = namespace
+
+    return setter
+
+
+def _apply_one(res, namespace, specs, unset_only, subjects):
+    setter = _set(namespace, unset_only)
+    if not res.cur_id().cluster_scoped:
+        visit(res.data, ("metadata", "namespace"), setter, create=str)
+    if res.kind in ("RoleBinding", "ClusterRoleBinding") and subjects != NO_SUBJECTS:
+        items = res.data.get("subjects")
+        if isinstance(items, list):
+            for subject in items:
+                if not isinstance(subject, dict):
+                    continue
+                if subjects == DEFAULT_SUBJECTS_ONLY and subject.get("name") == "default":
+                    setter(subject, "namespace", ())
+                elif subjects == ALL_SERVICE_ACCOUNTS and subject.get("kind") == "ServiceAccount":
+                    setter(subject, "namespace", ())
+    gvk = res.gvk
+    for spec in specs:
+        if spec.path == ("metadata", "namespace") or not spec.applies_to(gvk):
+            continue
+        visit(res.data, spec.path, setter, create=str if spec.create else None)

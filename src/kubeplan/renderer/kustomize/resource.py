@@ -1,0 +1,239 @@
+"""Resources and their identities as kustomize tracks them during a build.
+
+A Resource is an object's data, its source map, and the build-time facts kustomize keeps
+in (later removed) annotations: the ids it had before a transformer renamed it, the name
+prefixes and suffixes it collected, whether its name still needs a content hash.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import NamedTuple
+
+from kubeplan.errors import KubeplanError
+from kubeplan.model.objects import SourceMap
+
+# Kinds the Kubernetes API serves without a namespace (kustomize reads this from its
+# built-in OpenAPI document; unknown kinds, such as custom resources, count as namespaced).
+CLUSTER_SCOPED_KINDS = frozenset(
+    """APIService CertificateSigningRequest ClusterRole ClusterRoleBinding ComponentStatus
+    CSIDriver CSINode CustomResourceDefinition FlowSchema IngressClass
+    MutatingWebhookConfiguration Namespace Node PersistentVolume PodSecurityPolicy
+    PriorityClass PriorityLevelConfiguration RuntimeClass SelfSubjectAccessReview
+    SelfSubjectRulesReview StorageClass SubjectAccessReview TokenReview
+    ValidatingWebhookConfiguration VolumeAttachment""".split()
+)
+
+
+def split_api_version(api_version: str) -> tuple[str, str]:
+    if "/" in api_version:
+        group, _, version = api_version.rpartition("/")
+        return group, version
+    return "", api_version
+
+
+class Gvk(NamedTuple):
+    group: str = ""
+    version: str = ""
+    kind: str = ""
+
+    def selected_by(self, selector: "Gvk") -> bool:
+        """kustomize's Gvk.IsSelected: empty selector parts match anything."""
+        return (
+            (not selector.group or selector.group == self.group)
+            and (not selector.version or selector.version == self.version)
+            and (not selector.kind or selector.kind == self.kind)
+        )
+
+    def __str__(self) -> str:
+        return f"{self.kind or '[noKind]'}.{self.version or '[noVer]'}.{self.group or '[noGrp]'}"
+
+
+class ResId(NamedTuple):
+    gvk: Gvk
+    name: str
+    namespace: str
+
+    @property
+    def cluster_scoped(self) -> bool:
+        return self.gvk.kind in CLUSTER_SCOPED_KINDS
+
+    @property
+    def effective_namespace(self) -> str:
+        if self.cluster_scoped:
+            return "_non_namespaceable_"
+        return self.namespace or "default"
+
+    def same_as(self, other: "ResId") -> bool:
+        return self.gvk == other.gvk and self.name == other.name and self.effective_namespace == other.effective_namespace
+
+    def __str__(self) -> str:
+        return f"{self.gvk}/{self.name}.{self.namespace or '[noNs]'}"
+
+
+class Resource:
+    """One object in the build."""
+
+    __slots__ = (
+        "data",
+        "source",
+        "prev_ids",
+        "prefixes",
+        "suffixes",
+        "needs_hash",
+        "behavior",
+        "origin",
+        "transformations",
+        "local_config_kept",
+    )
+
+    def __init__(self, data: dict, source: SourceMap):
+        self.data = data
+        self.source = source
+        self.prev_ids: list[ResId] = []
+        self.prefixes: list[str] = []
+        self.suffixes: list[str] = []
+        self.needs_hash = False
+        self.behavior = ""  # generator behavior: create / merge / replace
+        self.origin: dict | None = None  # buildMetadata originAnnotations
+        self.transformations: list = []  # buildMetadata transformerAnnotations
+
+    def copy(self) -> "Resource":
+        other = Resource(copy.deepcopy(self.data), self.source)
+        other.source = SourceMap(
+            self.source.file,
+            self.source.doc_index,
+            self.source.line,
+            self.source.column,
+            self.source.positions,
+            dict(self.source.overrides),
+            list(self.source.related),
+        )
+        other.prev_ids = list(self.prev_ids)
+        other.prefixes = list(self.prefixes)
+        other.suffixes = list(self.suffixes)
+        other.needs_hash = self.needs_hash
+        other.behavior = self.behavior
+        other.origin = self.origin
+        other.transformations = list(self.transformations)
+        return other
+
+    # --- identity ---
+    @property
+    def kind(self) -> str:
+        value = self.data.get("kind")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def api_version(self) -> str:
+        value = self.data.get("apiVersion")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def gvk(self) -> Gvk:
+        group, version = split_api_version(self.api_version)
+        return Gvk(group, version, self.kind)
+
+    @property
+    def metadata(self) -> dict:
+        meta = self.data.get("metadata")
+        if not isinstance(meta, dict):
+            meta = {}
+            self.data["metadata"] = meta
+        return meta
+
+    @property
+    def name(self) -> str:
+        meta = self.data.get("metadata")
+        value = meta.get("name") if isinstance(meta, dict) else None
+        return value if isinstance(value, str) else ("" if value is None else str(value))
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self.metadata["name"] = value
+
+    @property
+    def namespace(self) -> str:
+        meta = self.data.get("metadata")
+        value = meta.get("namespace") if isinstance(meta, dict) else None
+        return value if isinstance(value, str) else ("" if value is None else str(value))
+
+    @property
+    def labels(self) -> dict:
+        value = self.metadata.get("labels")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def annotations(self) -> dict:
+        value = self.metadata.get("annotations")
+        return value if isinstance(value, dict) else {}
+
+    def cur_id(self) -> ResId:
+        return ResId(self.gvk, self.name, self.namespace)
+
+    def org_id(self) -> ResId:
+        return self.prev_ids[0] if self.prev_ids else self.cur_id()
+
+    def store_previous_id(self) -> None:
+        self.prev_ids.append(self.cur_id())
+
+    def all_ids(self) -> list[ResId]:
+        return self.prev_ids + [self.cur_id()]
+
+    def add_prefix(self, prefix: str) -> None:
+        if prefix:
+            self.prefixes.append(prefix)
+
+    def add_suffix(self, suffix: str) -> None:
+        if suffix:
+            self.suffixes.append(suffix)
+
+
+def same_ending(shorter: list, longer: list) -> bool:
+    """kustomize's SameEndingSubSlice: one list is the tail of the other."""
+    if len(shorter) > len(longer):
+        shorter, longer = longer, shorter
+    if not shorter:
+        return len(longer) == 0
+    return longer[len(longer) - len(shorter):] == shorter
+
+
+class ResMap:
+    """An ordered list of resources with unique ids."""
+
+    def __init__(self, resources=None):
+        self.resources: list[Resource] = list(resources or [])
+
+    def __iter__(self):
+        return iter(self.resources)
+
+    def __len__(self):
+        return len(self.resources)
+
+    def append(self, res: Resource, where: str = "") -> None:
+        cur = res.cur_id()
+        for other in self.resources:
+            if other.cur_id().same_as(cur):
+                raise KubeplanError(f"may not add resource with an already registered id: {cur}", where or None)
+        self.resources.append(res)
+
+    def append_all(self, other: "ResMap", where: str = "") -> None:
+        for res in other:
+            self.append(res, where)
+
+    def by_current_id(self, rid: ResId) -> list[Resource]:
+        return [r for r in self.resources if r.cur_id().same_as(rid)]
+
+    def by_any_id(self, rid: ResId) -> list[Resource]:
+        """Resources whose current or any previous id matches."""
+        out = []
+        for res in self.resources:
+            if any(i.same_as(rid) for i in res.all_ids()):
+                out.append(res)
+        return out
+
+    def remove(self, res: Resource) -> None:
+        self.resources = [r for r in self.resources if r is not res]
+
+    def replace(self, old: Resource, new: Resource) -> None:
+        self.resources = [new if r is old else r for r in self.resources]
