@@ -63,7 +63,7 @@ class NameGenerator:
         if stream is None:
             stream = self._streams[key] = random.Random(f"{self.seed}/{namespace}/{base}")
         while True:
-            suffix = "".join(stream.choice(ALPHANUMS) for _ in range(GENERATED_SUFFIX_LENGTH))
+            suffix = "".join(stream.choices(ALPHANUMS, k=GENERATED_SUFFIX_LENGTH))
             name = base + suffix
             if (namespace, name) not in self._taken:
                 self._taken.add((namespace, name))

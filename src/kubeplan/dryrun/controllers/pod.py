@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import copy
 
 from kubeplan.model.objects import ManifestObject
 
 from . import PodToSchedule
-from .template import check_pod_spec, fail, namespace_of
+from .template import check_pod_spec, clone, fail, namespace_of
 
 KINDS = (("", "Pod"),)
 
@@ -18,7 +17,7 @@ def pods(obj: ManifestObject, ctx) -> list[PodToSchedule]:
     if not isinstance(spec, dict):
         raise fail(obj, ("spec",), "is required (a PodSpec)")
     check_pod_spec(obj, ("spec",), spec)
-    pod = copy.deepcopy(obj.data)
+    pod = clone(obj.data)
     meta = pod.setdefault("metadata", {})
     namespace = namespace_of(obj)
     meta["namespace"] = namespace

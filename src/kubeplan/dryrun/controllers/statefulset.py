@@ -9,13 +9,13 @@ writes it) followed by the collision count in decimal, through SafeEncodeString.
 
 from __future__ import annotations
 
-import copy
 
 from kubeplan.model.objects import ManifestObject
 
 from . import PodToSchedule
 from .naming import fnv32, safe_encode
 from .template import (
+    clone,
     defaulted_template,
     fail,
     go_json,
@@ -64,7 +64,7 @@ def _claim(obj: ManifestObject, template: dict, namespace: str, claim_name: str)
         "apiVersion": "v1",
         "kind": "PersistentVolumeClaim",
         "metadata": metadata,
-        "spec": copy.deepcopy(template.get("spec") or {}),
+        "spec": clone(template.get("spec") or {}),
     }
 
 

@@ -85,6 +85,16 @@ def owner_reference(api_version: str, kind: str, namespace: str, name: str) -> d
     }
 
 
+def clone(value):
+    """A deep copy of JSON-like data (dicts, lists, scalars); several times faster than
+    copy.deepcopy, which matters at 150,000 pods."""
+    if isinstance(value, dict):
+        return {k: clone(v) if isinstance(v, (dict, list)) else v for k, v in value.items()}
+    if isinstance(value, list):
+        return [clone(v) if isinstance(v, (dict, list)) else v for v in value]
+    return value
+
+
 def new_pod(
     template: dict,
     namespace: str,
@@ -115,7 +125,7 @@ def new_pod(
         metadata["finalizers"] = list(template_meta["finalizers"])
     if owner is not None:
         metadata["ownerReferences"] = [dict(owner)]
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": copy.deepcopy(template["spec"])}
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": clone(template["spec"])}
 
 
 # --- hashing -----------------------------------------------------------------------------
