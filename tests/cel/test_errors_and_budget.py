@@ -1,0 +1,84 @@
+"""Bad expressions are CelErrors with a place; runaway expressions hit the budget."""
+
+import pytest
+
+from kubeplan.linter.cel import CelError, compile_expression
+
+
+@pytest.mark.parametrize(
+    "source, message, column",
+    [
+        ("object.spec.replicas >", "syntax error: unexpected end of expression", None),
+        ("object.spec..x", "syntax error", 13),
+        ("object.spec.x == unknown", "undeclared reference to 'unknown'", 18),
+        ("object.spec.x.frob()", "undeclared reference to 'frob'", 15),
+        ("has(object)", "has() needs a field selection", None),
+        ("9223372036854775808", "integer literal out of range", None),
+        ("'\\q'", "invalid escape", None),
+        ("Msg{a: 1}", "message construction", None),
+        ("", "empty CEL expression", None),
+    ],
+)
+def test_compile_errors(source, message, column):
+    with pytest.raises(CelError) as info:
+        compile_expression(source)
+    assert message in info.value.message
+    assert info.value.expression == source or source == ""
+    if column is not None:
+        assert info.value.column == column
+
+
+def test_not_a_string_is_a_compile_error():
+    with pytest.raises(CelError, match="must be a string"):
+        compile_expression(42)
+
+
+def test_runtime_error_messages_say_what_failed():
+    program = compile_expression("object.spec.containers[0].securityContext.privileged")
+    with pytest.raises(CelError, match="no such key: securityContext"):
+        program.evaluate({"object": {"spec": {"containers": [{"name": "a"}]}}})
+    with pytest.raises(CelError, match="index out of range"):
+        program.evaluate({"object": {"spec": {"containers": []}}})
+    with pytest.raises(CelError, match="no matching overload for '_\\+_' applied to \\(int, string\\)"):
+        compile_expression("1 + 'a'").evaluate({})
+
+
+def test_missing_variable_at_runtime():
+    with pytest.raises(CelError, match="no value for variable 'object'"):
+        compile_expression("object.x").evaluate({})
+
+
+def test_budget_stops_nested_comprehensions():
+    program = compile_expression("lists.range(1000).all(i, lists.range(1000).all(j, lists.range(1000).all(k, true)))")
+    with pytest.raises(CelError, match="cost budget exceeded"):
+        program.evaluate({})
+
+
+def test_budget_is_not_absorbed_by_logical_operators():
+    program = compile_expression("lists.range(100000).exists(i, i < 0) || true")
+    with pytest.raises(CelError, match="cost budget exceeded"):
+        program.evaluate({}, budget=1000)
+    assert program.evaluate({}) is True
+
+
+def test_small_budget_is_enough_for_small_work():
+    assert compile_expression("[1, 2, 3].all(x, x > 0)").evaluate({}, budget=100) is True
+
+
+def test_deep_nesting_is_an_error_not_a_crash():
+    source = "(" * 3000 + "1" + ")" * 3000
+    with pytest.raises(CelError):
+        compile_expression(source).evaluate({})
+
+
+def test_program_is_reusable_and_does_not_leak_loop_variables():
+    program = compile_expression("object.all(x, x > 0) && object.map(x, x * 2) == [2, 4]")
+    activation = {"object": [1, 2]}
+    assert program.evaluate(activation) is True
+    assert program.evaluate(activation) is True
+    assert activation == {"object": [1, 2]}
+
+
+def test_references_lists_the_variables_read():
+    program = compile_expression("object.a == params.b && [1].all(object, object > 0)", frozenset({"object", "params"}))
+    assert program.references == frozenset({"object", "params"})
