@@ -222,3 +222,65 @@ def test_bad_quantity_in_a_pod_is_a_user_error(cluster):
     with pytest.raises(KubeplanError) as err:
         admit(pod("a", containers=[container(requests={"cpu": "lots"})]), cluster)
     assert "pod team/a" in err.value.message
+
+
+def _claim(name, storage="10Gi", **spec):
+    return {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": name, "namespace": "data"},
+            "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": storage}}, **spec}}
+
+
+def _storage_cluster():
+    def storage_class(name, created, default):
+        meta = {"name": name, "creationTimestamp": created}
+        if default:
+            meta["annotations"] = {"storageclass.kubernetes.io/is-default-class": "true"}
+        return {"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": meta, "provisioner": "x"}
+
+    return Cluster.from_objects([
+        storage_class("old-default", "2024-01-01T00:00:00Z", True),
+        storage_class("new-default", "2025-01-01T00:00:00Z", True),
+        storage_class("fast", "2025-06-01T00:00:00Z", False),
+        {"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "pvc", "namespace": "data"},
+         "spec": {"limits": [{"type": "PersistentVolumeClaim", "min": {"storage": "1Gi"}, "max": {"storage": "50Gi"}}]}},
+        {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "storage", "namespace": "data"},
+         "spec": {"hard": {"persistentvolumeclaims": "3", "fast.storageclass.storage.k8s.io/requests.storage": "15Gi"}}},
+        {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "existing", "namespace": "data"},
+         "spec": {"storageClassName": "fast", "resources": {"requests": {"storage": "10Gi"}}}},
+    ])
+
+
+def test_claims_get_the_default_storage_class():
+    from kubeplan.dryrun.admission import admit_claim
+
+    cluster = _storage_cluster()
+    claim = _claim("a")
+    assert admit_claim(claim, cluster).rejected is None
+    assert claim["spec"]["storageClassName"] == "new-default"  # the newest default wins
+    explicit_none = _claim("b", storageClassName="")
+    admit_claim(explicit_none, cluster)
+    assert explicit_none["spec"]["storageClassName"] == ""
+
+
+def test_claim_limit_range_and_quota():
+    from kubeplan.dryrun.admission import admit_claim
+
+    cluster = _storage_cluster()
+    assert admit_claim(_claim("big", "100Gi"), cluster).rejected == (
+        'persistentvolumeclaims "big" is forbidden: maximum storage usage per PersistentVolumeClaim is 50Gi, but request is 100Gi'
+    )
+    assert admit_claim(_claim("tiny", "100Mi"), cluster).rejected == (
+        'persistentvolumeclaims "tiny" is forbidden: minimum storage usage per PersistentVolumeClaim is 1Gi, but request is 100Mi'
+    )
+    # the existing fast claim uses 10Gi of the 15Gi for class "fast"
+    result = admit_claim(_claim("f1", "10Gi", storageClassName="fast"), cluster)
+    assert result.rejected == (
+        'persistentvolumeclaims "f1" is forbidden: exceeded quota: storage, '
+        "requested: fast.storageclass.storage.k8s.io/requests.storage=10Gi, "
+        "used: fast.storageclass.storage.k8s.io/requests.storage=10Gi, "
+        "limited: fast.storageclass.storage.k8s.io/requests.storage=15Gi"
+    )
+    assert admit_claim(_claim("c1"), cluster).rejected is None
+    assert admit_claim(_claim("c2"), cluster).rejected is None
+    assert "requested: persistentvolumeclaims=1, used: persistentvolumeclaims=3, limited: persistentvolumeclaims=3" in (
+        admit_claim(_claim("c3"), cluster).rejected
+    )

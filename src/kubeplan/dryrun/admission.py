@@ -302,17 +302,25 @@ class Admission:
                 unique = list(dict.fromkeys(errors))
                 raise _Rejected("LimitRanger", unique[0] if len(unique) == 1 else "[" + ", ".join(unique) + "]")
 
+    def _seed_quotas(self, namespace: str, states: list) -> None:
+        if namespace in self._quota_seeded:
+            return
+        self._quota_seeded.add(namespace)
+
+        def in_namespace(objects):
+            return [o for o in objects if _namespace(o) == namespace]
+
+        pods = in_namespace(getattr(self.cluster, "pods", []) + getattr(self.cluster, "pending_pods", []))
+        claims = in_namespace(getattr(self.cluster, "pvcs", []))
+        for state in states:
+            state.seed(pods, claims)
+
     # step 7
     def _quota(self, pod: dict, namespace: str) -> None:
         states = self.quotas.get(namespace)
         if not states:
             return
-        if namespace not in self._quota_seeded:
-            self._quota_seeded.add(namespace)
-            pods = [p for p in getattr(self.cluster, "pods", []) + getattr(self.cluster, "pending_pods", [])
-                    if (p.get("metadata") or {}).get("namespace", "default") == namespace]
-            for state in states:
-                state.seed(pods)
+        self._seed_quotas(namespace, states)
         usage = pod_usage(pod["spec"])
         matching = [s for s in states if s.matches(pod["spec"])]
         for state in matching:
@@ -321,6 +329,34 @@ class Admission:
             state.check_room(usage)
         for state in matching:
             state.charge(usage)
+
+    def admit_claim(self, pvc: dict) -> AdmissionResult:
+        meta = pvc.setdefault("metadata", {})
+        spec = pvc.setdefault("spec", {})
+        namespace = meta.get("namespace") or "default"
+        try:
+            if "storageClassName" not in spec:
+                default = _ClaimAdmission.default_class(self.cluster)
+                if default:
+                    spec["storageClassName"] = default
+            ranges = self.limit_ranges.get(namespace, [])
+            if ranges:
+                _check_claim_limits(pvc, ranges)
+            states = self.quotas.get(namespace)
+            if states:
+                self._seed_quotas(namespace, states)
+                usage = claim_usage(pvc)
+                matching = [s for s in states if s.matches_claim()]
+                for state in matching:
+                    state.check_room(usage)
+                for state in matching:
+                    state.charge(usage)
+        except _Rejected as rejected:
+            name = meta.get("name") or "Unknown"
+            return AdmissionResult(pvc, f'persistentvolumeclaims "{name}" is forbidden: {rejected.message}', rejected.plugin)
+        except q.QuantityError as exc:
+            raise KubeplanError(f"PersistentVolumeClaim {namespace}/{meta.get('name')}: {exc}") from None
+        return AdmissionResult(pvc)
 
     def admit(self, pod: dict) -> AdmissionResult:
         try:
@@ -349,6 +385,66 @@ class Admission:
             name = meta.get("name") or meta.get("generateName") or "Unknown"
             return AdmissionResult(pod, f'pods "{name}" is forbidden: {rejected.message}', rejected.plugin)
         return AdmissionResult(pod)
+
+
+class _ClaimAdmission:
+    """PersistentVolumeClaims a StatefulSet creates: DefaultStorageClass, LimitRanger
+    (``type: PersistentVolumeClaim``) and ResourceQuota."""
+
+    @staticmethod
+    def default_class(cluster) -> str | None:
+        defaults = [
+            sc for sc in getattr(cluster, "storage_classes", [])
+            if ((sc.get("metadata") or {}).get("annotations") or {}).get("storageclass.kubernetes.io/is-default-class") == "true"
+        ]
+        if not defaults:
+            return None
+        # the newest default wins, then the name (as the DefaultStorageClass plugin)
+        newest = max(str((sc.get("metadata") or {}).get("creationTimestamp") or "") for sc in defaults)
+        return min(_name(sc) for sc in defaults if str((sc.get("metadata") or {}).get("creationTimestamp") or "") == newest)
+
+
+def _check_claim_limits(pvc: dict, ranges: list) -> None:
+    requests = ((pvc.get("spec") or {}).get("resources") or {}).get("requests") or {}
+    requests = {k: _qty(v) for k, v in requests.items()}
+    kind = "PersistentVolumeClaim"
+    for lr in ranges:
+        errors = []
+        for item in _limit_items(lr):
+            if item.get("type") != kind:
+                continue
+            for name, value in sorted((item.get("min") or {}).items()):
+                enforced = _qty(value)
+                if name not in requests:
+                    errors.append(f"minimum {name} usage per {kind} is {format_quantity(enforced)}.  No request is specified")
+                elif enforced[0] > requests[name][0]:
+                    errors.append(f"minimum {name} usage per {kind} is {format_quantity(enforced)}, but request is {format_quantity(requests[name])}")
+            for name, value in sorted((item.get("max") or {}).items()):
+                enforced = _qty(value)
+                if name not in requests:
+                    errors.append(f"maximum {name} usage per {kind} is {format_quantity(enforced)}.  No request is specified")
+                elif requests[name][0] > enforced[0]:
+                    errors.append(f"maximum {name} usage per {kind} is {format_quantity(enforced)}, but request is {format_quantity(requests[name])}")
+        if errors:
+            unique = list(dict.fromkeys(errors))
+            raise _Rejected("LimitRanger", unique[0] if len(unique) == 1 else "[" + ", ".join(unique) + "]")
+
+
+def claim_usage(pvc: dict) -> dict:
+    """The quota usage of one PersistentVolumeClaim, as the claim evaluator computes it."""
+    one = (Fraction(1), "DecimalSI")
+    usage = {"persistentvolumeclaims": one, "count/persistentvolumeclaims": one}
+    spec = pvc.get("spec") if isinstance(pvc.get("spec"), dict) else {}
+    storage = ((spec.get("resources") or {}).get("requests") or {}).get("storage")
+    class_name = spec.get("storageClassName")
+    prefix = f"{class_name}.storageclass.storage.k8s.io/" if class_name else None
+    if prefix:
+        usage[prefix + "persistentvolumeclaims"] = one
+    if storage is not None:
+        usage["requests.storage"] = _qty(storage)
+        if prefix:
+            usage[prefix + "requests.storage"] = _qty(storage)
+    return usage
 
 
 def _default_toleration_seconds(spec: dict) -> None:
@@ -509,18 +605,23 @@ class _QuotaState:
     def matches(self, spec: dict) -> bool:
         return all(_scope_matches(s, spec) for s in self.selectors if isinstance(s, dict))
 
-    def seed(self, pods: list) -> None:
-        """Start from status.used, or from what the snapshot's pods in the namespace use."""
+    def matches_claim(self) -> bool:
+        return not self.selectors  # the pod scopes select no claims
+
+    def seed(self, pods: list, claims: list = ()) -> None:
+        """Start from status.used, or from what the snapshot's pods and claims in the
+        namespace use."""
         if self.used_given:
             self.used = dict(self.used_given)
         else:
             used: dict = {}
-            for pod in pods:
-                spec = pod.get("spec") or {}
-                if self.matches(spec):
-                    for name, value in pod_usage(spec).items():
-                        if name in self.hard:
-                            used[name] = _add(used.get(name), value)
+            usages = [pod_usage(p.get("spec") or {}) for p in pods if self.matches(p.get("spec") or {})]
+            if self.matches_claim():
+                usages += [claim_usage(c) for c in claims]
+            for usage in usages:
+                for name, value in usage.items():
+                    if name in self.hard:
+                        used[name] = _add(used.get(name), value)
             self.used = used
         for name in self.hard:
             self.used.setdefault(name, (Fraction(0), "DecimalSI"))
@@ -596,3 +697,9 @@ def admission_for(cluster) -> Admission:
 
 def admit(pod: dict, cluster) -> AdmissionResult:
     return admission_for(cluster).admit(pod)
+
+
+def admit_claim(pvc: dict, cluster) -> AdmissionResult:
+    """Admit a claim a StatefulSet creates (``PodToSchedule.claims``) before its pod: the
+    controller creates the pod only once its claims exist."""
+    return admission_for(cluster).admit_claim(pvc)
