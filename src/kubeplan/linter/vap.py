@@ -167,16 +167,22 @@ def _one_line(source: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+_CEL_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# matchCondition names are qualified names, as label keys: [prefix/]name.
+_QUALIFIED_NAME = re.compile(r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
+
+
 def _compile_named(reader: _Reader, key: str, variables) -> list:
     items = reader.get(("spec", key), list, [])
+    pattern, what = (_CEL_IDENTIFIER, "a CEL identifier") if key == "variables" else (_QUALIFIED_NAME, "a qualified name")
     out = []
     seen = set()
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             reader.fail(f"spec.{key}[{i}] must be a mapping", ("spec", key, i))
         name = item.get("name")
-        if not isinstance(name, str) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name or ""):
-            reader.fail(f"spec.{key}[{i}].name must be a CEL identifier", ("spec", key, i))
+        if not isinstance(name, str) or not pattern.match(name):
+            reader.fail(f"spec.{key}[{i}].name must be {what}", ("spec", key, i))
         if name in seen:
             reader.fail(f"spec.{key}[{i}].name: duplicate name {name!r}", ("spec", key, i))
         seen.add(name)
