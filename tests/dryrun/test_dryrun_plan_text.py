@@ -84,3 +84,19 @@ def test_dicts_and_json_names_work_too():
 
 def test_empty_plan():
     assert render(SimpleNamespace(placements=[], nodes=[]), color=False) == "PODS\nNo pods to place.\n\n0 pods: 0 placed\n"
+
+
+def test_rejected_and_not_handled_pods_have_their_own_blocks():
+    quota = ('pods "web-x" is forbidden: exceeded quota: compute, requested: requests.cpu=2, '
+             "used: requests.cpu=9, limited: requests.cpu=10")
+    rejected = _placement("web-x", message=quota)
+    rejected.rejected, rejected.handled = True, False
+    other = _placement("custom", message='not handled: schedulerName "mine" is not a profile of this scheduler')
+    other.handled = False
+    out = render(SimpleNamespace(placements=[_placement("ok", node="n1"), rejected, other], nodes=[]), color=False)
+    assert "shop        web-x    Deployment/web   <rejected>  pods \"web-x\" is forbidden: exceeded quota" in out
+    assert "shop        custom   Deployment/web   <not handled>\n" in out
+    assert f"REJECTED BY ADMISSION (1)\nshop/web-x (Deployment/web): {quota}\n" in out
+    assert "NOT HANDLED (1)\nshop/custom (Deployment/web): not handled: schedulerName" in out
+    assert "UNSCHEDULABLE" not in out
+    assert out.endswith("3 pods: 1 placed, 1 rejected by admission, 1 not handled (other schedulers)\n")

@@ -1,12 +1,15 @@
 """``kubeplan plan`` as text: what kubectl users expect to read.
 
-Three blocks: every pod with its owner and node (or why it has none), each node's
-utilisation after placement (cpu, memory, pods, with bars), then the pods that cannot be
-placed with the scheduler's or the API server's message, and one summary line.
+Blocks: every pod with its owner and node (or why it has none), each node's utilisation
+after placement (cpu, memory, pods, with bars), then the pods placed by preemption (with
+their victims), the pods the scheduler cannot place, the pods admission rejected (with
+the scheduler's or the API server's message), the pods of other schedulers, and one
+summary line.
 
 Reads a ``kubeplan.dryrun.plan.Plan``: ``plan.placements`` (``pod``, ``owner``, ``node``,
-``nominated_node``, ``victims``, ``message``) and ``plan.nodes`` (``name``,
-``allocatable``, ``requested``; cpu in millicores, memory in bytes, or quantity strings).
+``nominated_node``, ``victims``, ``message``, ``rejected``, ``handled``) and
+``plan.nodes`` (``name``, ``allocatable``, ``requested``; cpu in millicores, memory in
+bytes, or quantity strings).
 Plain dicts with the same keys (or the JSON report's camelCase) work too.
 """
 
@@ -148,8 +151,7 @@ def render(plan, color: bool = False) -> str:
     lines: list[str] = []
 
     rows = []
-    pending = []
-    preempting = []
+    pending, preempting, rejected, unhandled = [], [], [], []
     for p in placements:
         namespace, name = _pod_ref(_get(p, "pod"))
         owner = _owner_text(_get(p, "owner"))
@@ -158,14 +160,18 @@ def render(plan, color: bool = False) -> str:
         message = _get(p, "message") or ""
         if node:
             where = _paint(node, _GREEN, color)
+        elif _get(p, "rejected", default=False):
+            where = _paint("<rejected>", _RED, color) + ("  " + _short(message) if message else "")
+            rejected.append(p)
+        elif not _get(p, "handled", default=True):
+            where = _paint("<not handled>", _DIM, color)
+            unhandled.append(p)
         elif nominated:
             victims = _victims(p)
             where = _paint(f"{nominated} (nominated; preempts {len(victims)})", _YELLOW, color)
             preempting.append(p)
         else:
-            where = _paint("<pending>", _RED, color)
-            if message:
-                where += "  " + _short(message)
+            where = _paint("<pending>", _RED, color) + ("  " + _short(message) if message else "")
             pending.append(p)
         rows.append([namespace, name, owner, where])
     lines.append(_paint("PODS", _BOLD, color))
@@ -207,18 +213,25 @@ def render(plan, color: bool = False) -> str:
             if _get(p, "message"):
                 lines.append(f"  {_get(p, 'message')}")
 
-    if pending:
-        lines.append("")
-        lines.append(_paint(f"UNSCHEDULABLE ({len(pending)})", _BOLD, color))
-        for p in pending:
-            lines.append(f"{_paint(_subject(p), _RED, color)}: {_get(p, 'message') or 'no message'}")
+    for title, group, tint in (
+        ("UNSCHEDULABLE", pending, _RED),
+        ("REJECTED BY ADMISSION", rejected, _RED),
+        ("NOT HANDLED", unhandled, _DIM),
+    ):
+        if group:
+            lines.append("")
+            lines.append(_paint(f"{title} ({len(group)})", _BOLD, color))
+            for p in group:
+                lines.append(f"{_paint(_subject(p), tint, color)}: {_get(p, 'message') or 'no message'}")
 
-    placed = len(placements) - len(pending) - len(preempting)
+    placed = len(placements) - len(pending) - len(preempting) - len(rejected) - len(unhandled)
     summary = f"{len(placements)} pod{'s' if len(placements) != 1 else ''}"
     summary += f" on {len(nodes)} node{'s' if len(nodes) != 1 else ''}" if nodes else ""
     summary += f": {placed} placed"
     summary += f", {len(preempting)} placed after preemption" if preempting else ""
     summary += f", {len(pending)} cannot be placed" if pending else ""
+    summary += f", {len(rejected)} rejected by admission" if rejected else ""
+    summary += f", {len(unhandled)} not handled (other schedulers)" if unhandled else ""
     lines.append("")
     lines.append(summary)
     return "\n".join(lines) + "\n"
