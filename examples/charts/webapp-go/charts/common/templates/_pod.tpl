@@ -1,0 +1,3 @@
+{{- define "common.image" -}}
+{{ printf "%s:%s" .image.repository (.image.tag | default .appVersion) }}
+{{- end -}}
