@@ -505,7 +505,10 @@ class Evaluator:
         for params in params_list:
             for outcome in self._evaluate(policy, obj, target, pod, params):
                 if outcome.error:
-                    level = severity if policy.failure_policy == "Fail" else "warning"
+                    # A policy that cannot judge the object is an error of its own (a warning
+                    # with failurePolicy: Ignore); a VAP's Warn/Audit binding keeps it a warning.
+                    fail_level = severity if policy.kind == VAP_KIND else "error"
+                    level = fail_level if policy.failure_policy == "Fail" else "warning"
                 else:
                     level = severity
                 out.append(self._finding(policy, binding, obj, level, outcome, actions))
