@@ -63,7 +63,9 @@ class Counter:
     def matches(self, pi: PodInfo) -> bool:
         if pi.terminating and not self.include_terminating:
             return False
-        t = pi.template
+        return self.matches_template(pi.template)
+
+    def matches_template(self, t) -> bool:
         hit = self.memo.get(t.key)
         if hit is None:
             hit = self.memo[t.key] = bool(self.predicate(t))
@@ -102,8 +104,11 @@ class Snapshot:
         self.pods: list = [[] for _ in range(n)]
         self.ports: dict = {}  # (protocol, port) -> list of (node, ip)
         self.counters: dict = {}
+        self.counter_list: list = []  # append-only, so templates can remember which they matched
         self.anti_groups: dict = {}  # existing pods' required anti-affinity terms
         self.score_groups: dict = {}  # existing pods' terms that score the incoming pod
+        self.group_list: list = []  # ((kind, ...), TermGroup), append-only
+        self.by_template: dict = {}  # (template key, terminating) -> [template, [node, ...]]
         self.pods_with_affinity = 0
         self._label_ids: dict = {}
         for i, node in enumerate(ordered):
@@ -171,12 +176,35 @@ class Snapshot:
         self._account(pi, node, 1)
         pi.node = node
         self.pods[node].append(pi)
+        entry = self.by_template.get((pi.template.key, pi.terminating))
+        if entry is None:
+            entry = self.by_template[(pi.template.key, pi.terminating)] = [pi.template, []]
+        entry[1].append(node)
 
     def remove_pod(self, pi: PodInfo) -> None:
         node = pi.node
         self.pods[node].remove(pi)
         self._account(pi, node, -1)
+        self.by_template[(pi.template.key, pi.terminating)][1].remove(node)
         pi.node = -1
+
+    def _matching_counters(self, pi: PodInfo) -> list:
+        """The counters ``pi`` counts in; each template checks every counter once."""
+        key = ("counters", pi.terminating)
+        seen, matched = pi.template.cache.get(key, (0, ()))
+        if seen < len(self.counter_list):
+            matched = list(matched) + [c for c in self.counter_list[seen:] if c.matches(pi)]
+            pi.template.cache[key] = (len(self.counter_list), matched)
+        return matched
+
+    def matching_groups(self, template, predicate, cache_key: str) -> list:
+        """Existing pods' term groups whose term ``predicate(group)`` accepts, remembered
+        per template (groups are only ever added)."""
+        seen, matched = template.cache.get(cache_key, (0, ()))
+        if seen < len(self.group_list):
+            matched = list(matched) + [item for item in self.group_list[seen:] if predicate(item)]
+            template.cache[cache_key] = (len(self.group_list), matched)
+        return matched
 
     def _account(self, pi: PodInfo, node: int, sign: int) -> None:
         t = pi.template
@@ -191,9 +219,8 @@ class Snapshot:
                 users.append((node, ip))
             else:
                 users.remove((node, ip))
-        for counter in self.counters.values():
-            if counter.matches(pi):
-                counter.counts[node] += sign
+        for counter in self._matching_counters(pi):
+            counter.counts[node] += sign
         if t.has_affinity_terms:
             self.pods_with_affinity += sign
             for term in t.required_anti_affinity:
@@ -209,6 +236,7 @@ class Snapshot:
         group = groups.get(key)
         if group is None:
             group = groups[key] = TermGroup(term, weight, self.n)
+            self.group_list.append((key, group))
         return group
 
     def counter(self, key, predicate, include_terminating: bool = False) -> np.ndarray:
@@ -217,11 +245,9 @@ class Snapshot:
         counter = self.counters.get(full_key)
         if counter is None:
             counter = Counter(predicate, self.n, include_terminating)
-            for node, pods in enumerate(self.pods):
-                c = 0
-                for pi in pods:
-                    if counter.matches(pi):
-                        c += 1
-                counter.counts[node] = c
+            for (_, terminating), (template, nodes) in self.by_template.items():
+                if nodes and (include_terminating or not terminating) and counter.matches_template(template):
+                    counter.counts += np.bincount(nodes, minlength=self.n)
             self.counters[full_key] = counter
+            self.counter_list.append(counter)
         return counter.counts

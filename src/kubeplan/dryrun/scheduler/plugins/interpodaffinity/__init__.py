@@ -40,13 +40,15 @@ class InterPodAffinity(Plugin):
         t = pi.template
         ns_labels = snap.namespace_labels
         existing: dict = {}  # topology key -> counts per value
-        for group in snap.anti_groups.values():
+        matching = snap.matching_groups(
+            t, lambda item: item[0][0] == "anti" and item[1].term.matches(t.namespace, t.labels, ns_labels), "ipa-anti-groups"
+        )
+        for _, group in matching:
             if not group.counts.any():
                 continue
-            if group.term.matches(t.namespace, t.labels, ns_labels):
-                key = group.term.topology_key
-                per_value = _per_value(snap, key, group.counts)
-                existing[key] = existing[key] + per_value if key in existing else per_value
+            key = group.term.topology_key
+            per_value = _per_value(snap, key, group.counts)
+            existing[key] = existing[key] + per_value if key in existing else per_value
         existing = {k: v for k, v in existing.items() if v.any()}
         if not existing and not t.required_affinity and not t.required_anti_affinity:
             return Status(SKIP)
@@ -122,7 +124,10 @@ class InterPodAffinity(Plugin):
             add(term.topology_key, self._term_counter(term), weight)
         for weight, term in t.preferred_anti_affinity:
             add(term.topology_key, self._term_counter(term), -weight)
-        for (kind, *_), group in snap.score_groups.items():
+        matching = snap.matching_groups(
+            t, lambda item: item[0][0] != "anti" and item[1].term.matches(t.namespace, t.labels, ns_labels), "ipa-score-groups"
+        )
+        for (kind, *_), group in matching:
             if kind == "hard":
                 if self.hard_weight <= 0:
                     continue
@@ -131,8 +136,7 @@ class InterPodAffinity(Plugin):
                 if self.ignore_existing_preferred:
                     continue
                 weight = group.weight
-            if group.term.matches(t.namespace, t.labels, ns_labels):
-                add(group.term.topology_key, group.counts, weight)
+            add(group.term.topology_key, group.counts, weight)
         if not topology_score:
             return False
         state[self.name + "/score"] = topology_score
