@@ -68,3 +68,11 @@ def test_every_revision_is_tested_at_its_own_version():
         for index, revision in enumerate(check.revisions):
             end = check.revisions[index + 1].since if index + 1 < len(check.revisions) else (1, 10**6)
             assert any(revision.since <= v < end for v in versions), (check.check_id, revision.since)
+
+
+def test_evaluate_policy_case_defaults_to_the_checks_level():
+    pod = {"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"name": "a"}]}}
+    file = os.path.join(pss.PACK_DIR, "runAsNonRoot.yaml")
+    assert len(pss.evaluate_policy_case(file, pod)) == 1
+    assert pss.evaluate_policy_case(file, pod, {"pssLevel": "baseline"}) == []
+    assert pss.is_pss_policy({"spec": {"pss": {}}}) and not pss.is_pss_policy({"spec": {}})

@@ -621,6 +621,7 @@ def _object_findings(obj, prefix, metadata, spec, modes, pack) -> list:
     out = []
     seen = set()
     prepared = None
+    memo = {}  # (check, revision) -> violations: the modes share most checks
     for mode in modes:
         selected = checks_for(mode.level, mode.version, pack)
         if not selected:
@@ -629,7 +630,10 @@ def _object_findings(obj, prefix, metadata, spec, modes, pack) -> list:
             prepared = selected[0][0].engine.prepare(pod_activation(metadata, spec))
         version = format_version(mode.version)
         for check, revision in selected:
-            for violation in evaluate(check, revision, prepared):
+            violations = memo.get((check.check_id, revision.since))
+            if violations is None:
+                violations = memo[(check.check_id, revision.since)] = evaluate(check, revision, prepared)
+            for violation in violations:
                 key = (check.check_id, violation.path, violation.message)
                 if key in seen:
                     continue  # the stricter mode already reported it
@@ -665,3 +669,22 @@ def evaluate_check(check_id: str, data: dict, level: str, version="latest", pack
     return [
         Violation(v.message, prefix + v.path) for check, revision in wanted for v in evaluate(check, revision, prepared)
     ]
+
+
+def evaluate_policy_case(policy_file: str, data: dict, options=None) -> list:
+    """Violations for one ``PolicyTest`` case of a policy with ``spec.pss``: ``options``
+    may hold ``pssLevel`` (default: the check's own level) and ``pssVersion`` (default:
+    latest). The policy's directory is its pack, so replacements between checks apply."""
+    options = options or {}
+    policy_file = os.path.abspath(policy_file)
+    check = next(c for c in load_pack(os.path.dirname(policy_file)) if c.file == policy_file)
+    level = options.get("pssLevel", check.level)
+    if level not in LEVELS:
+        raise KubeplanError(f"pssLevel must be one of {', '.join(LEVELS)}, not {level!r}", policy_file)
+    pack = load_pack(os.path.dirname(policy_file))
+    return evaluate_check(check.check_id, data, level, options.get("pssVersion", "latest"), pack)
+
+
+def is_pss_policy(data) -> bool:
+    """Whether a Policy document belongs to this family (the generic CEL runner skips it)."""
+    return isinstance(data, dict) and isinstance(data.get("spec"), dict) and "pss" in data["spec"]
