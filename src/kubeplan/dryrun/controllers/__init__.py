@@ -94,7 +94,7 @@ def expand(
     ctx = Context(cluster_nodes(cluster), NameGenerator(seed), now or REFERENCE_TIME)
     ctx.replicas = {target: (s.max_replicas if at_max else s.replicas) for target, s in hpa.by_target(objects).items()}
     for obj in objects:  # fixed names first, so generated names never take them
-        if obj.kind in ("Pod", "StatefulSet") and obj.name:
+        if obj.kind == "Pod" and obj.metadata.get("name"):
             ctx.names.reserve(obj.namespace or "default", obj.name)
     out: list[PodToSchedule] = []
     # Expansion builds only acyclic dicts; with the cyclic collector on, its passes over a

@@ -79,21 +79,18 @@ def pods(obj: ManifestObject, ctx) -> list[PodToSchedule]:
         "pod-template-generation": str(int_field(obj, ("metadata", "generation"), 1)),
     }
     ref = owner_reference("apps/v1", "DaemonSet", namespace, obj.name)
+    # the fields eligibility reads, with the controller's tolerations: built once, not per node
+    probe = {k: template["spec"][k] for k in ("nodeName", "nodeSelector", "affinity", "tolerations", "hostNetwork")
+             if k in template["spec"]}
+    add_daemon_tolerations(probe)
     out = []
     for node in ctx.nodes:
-        probe = new_pod(template, namespace, extra_labels=labels, owner=ref)
-        add_daemon_tolerations(probe["spec"])
-        if not should_run(probe["spec"], node):
+        if not should_run(probe, node):
             continue
         node_name = node["metadata"]["name"]
-        probe["metadata"]["generateName"] = obj.name + "-"
-        probe["metadata"]["name"] = ctx.names.generate(namespace, obj.name + "-")
-        probe["metadata"] = _ordered_meta(probe["metadata"])
-        pin_to_node(probe["spec"], node_name)
-        out.append(PodToSchedule(probe, top_owner(obj), obj))
+        name = ctx.names.generate(namespace, obj.name + "-")
+        pod = new_pod(template, namespace, name=name, generate_name=obj.name + "-", extra_labels=labels, owner=ref)
+        add_daemon_tolerations(pod["spec"])
+        pin_to_node(pod["spec"], node_name)
+        out.append(PodToSchedule(pod, top_owner(obj), obj))
     return out
-
-
-def _ordered_meta(meta: dict) -> dict:
-    first = {k: meta[k] for k in ("generateName", "name") if k in meta}
-    return {**first, **{k: v for k, v in meta.items() if k not in first}}
