@@ -19,6 +19,8 @@ FAMILIES = (
     "kubeplan.linter.schema",  # Kubernetes and CRD schemas (issue: foundation)
     "kubeplan.linter.pss",  # Pod Security Standards, policies/pss
     "kubeplan.linter.cel_policies",  # CEL policy packs and user --policy files
+    "kubeplan.linter.rbac_analysis",  # effective-permission rules (escalation paths)
+    "kubeplan.linter.netpol_analysis",  # connectivity rules CEL cannot say
 )
 
 
