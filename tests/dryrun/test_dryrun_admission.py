@@ -284,3 +284,9 @@ def test_claim_limit_range_and_quota():
     assert "requested: persistentvolumeclaims=1, used: persistentvolumeclaims=3, limited: persistentvolumeclaims=3" in (
         admit_claim(_claim("c3"), cluster).rejected
     )
+
+
+def test_pod_level_limits_default_pod_level_requests():
+    p = pod("a", "x", resources={"limits": {"cpu": "2", "memory": "1Gi", "hugepages-2Mi": "2Mi"}})
+    admit(p, Cluster())
+    assert p["spec"]["resources"]["requests"] == {"cpu": "2", "memory": "1Gi"}

@@ -171,6 +171,14 @@ def _default_requests_from_limits(spec: dict) -> None:
             requests = resources["requests"] = {}
         for name, value in limits.items():
             requests.setdefault(name, value)
+    pod_level = spec.get("resources")
+    if isinstance(pod_level, dict) and isinstance(pod_level.get("limits"), dict):
+        requests = pod_level.get("requests")
+        if not isinstance(requests, dict):
+            requests = pod_level["requests"] = {}
+        for name in ("cpu", "memory"):  # the resources pod-level limits default requests for
+            if name in pod_level["limits"]:
+                requests.setdefault(name, pod_level["limits"][name])
 
 
 class Admission:

@@ -15,6 +15,8 @@ Plain dicts with the same keys (or the JSON report's camelCase) work too.
 
 from __future__ import annotations
 
+import re
+
 BAR_WIDTH = 10
 _GREEN, _YELLOW, _RED, _BOLD, _DIM, _RESET = "\033[32m", "\033[33m", "\033[31m", "\033[1m", "\033[2m", "\033[0m"
 _MAX_REASON = 100  # the table shows the start of a message; the full text is listed below
@@ -118,16 +120,11 @@ def _table(header: list[str], rows: list[list[str]], widths_of=None) -> list[str
     return lines
 
 
+_ESCAPE = re.compile(r"\033\[[0-9;]*m")
+
+
 def _visible_len(text: str) -> int:
-    length, i = 0, 0
-    while i < len(text):
-        if text[i] == "\033":
-            end = text.find("m", i)
-            i = end + 1 if end != -1 else len(text)
-            continue
-        length += 1
-        i += 1
-    return length
+    return len(_ESCAPE.sub("", text)) if "\033" in text else len(text)
 
 
 def _short(message: str) -> str:
