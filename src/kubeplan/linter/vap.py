@@ -386,6 +386,7 @@ class Evaluator:
                 self.namespaces.setdefault(obj.name, obj.data)
         self.objects = list(objects)
         self._inputs = None
+        self._base_cache = None
         by_policy: dict = {}
         for binding in bindings:
             by_policy.setdefault(binding.policy, []).append(binding)
@@ -543,28 +544,43 @@ class Evaluator:
             return None if ref.get("parameterNotFoundAction") == "Allow" else []
         return [o.data for o in candidates]
 
-    def activation(self, policy: Policy, obj, target, pod, params) -> dict:
-        from kubeplan.linter.cel.admission import AUTHORIZER, LazyVariables, make_request, minimal_namespace
+    def _base_activation(self, obj, target, pod) -> dict:
+        """The variables every policy sees for ``obj``; built once per object (CEL cannot
+        change them, so policies may share them)."""
+        cached = self._base_cache
+        if cached is not None and cached[0] is obj:
+            return cached[1]
+        from kubeplan.linter.cel.admission import AUTHORIZER, make_request, minimal_namespace
 
         namespace_object = None
         if target.namespaced and target.namespace:
             namespace_object = self.namespaces.get(target.namespace) or minimal_namespace(target.namespace)
-        activation = {
+        base = {
             "object": obj.data,
             "oldObject": None,
             "request": make_request(target),
-            "params": params,
+            "params": None,
             "namespaceObject": namespace_object,
             "authorizer": AUTHORIZER,
+            "podSpec": None,
+            "podMeta": None,
+            "podPath": "",
         }
-        if policy.kind == POLICY_KIND:
-            if pod:
-                prefix, meta, spec = pod
-                activation.update(podSpec=spec, podMeta=meta, podPath=_path_text(prefix))
-            else:
-                activation.update(podSpec=None, podMeta=None, podPath="")
-            if policy.needs_inputs:
-                activation["inputs"] = self.inputs()
+        if pod is None:
+            pod = pod_template(obj)
+        if pod:
+            prefix, meta, spec = pod
+            base.update(podSpec=spec, podMeta=meta, podPath=_path_text(prefix))
+        self._base_cache = (obj, base)
+        return base
+
+    def activation(self, policy: Policy, obj, target, pod, params) -> dict:
+        from kubeplan.linter.cel.admission import LazyVariables
+
+        activation = dict(self._base_activation(obj, target, pod))
+        activation["params"] = params
+        if policy.needs_inputs:
+            activation["inputs"] = self.inputs()
         activation["variables"] = LazyVariables({v.name: v.program for v in policy.variables}, activation, self.budget)
         return activation
 

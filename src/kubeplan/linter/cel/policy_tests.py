@@ -125,10 +125,11 @@ def _run_test(doc, base: str) -> list:
     for file in files:
         if not os.path.exists(file):
             _fail(doc, f"policy file {file} does not exist", ("spec",))
-    documents = [d for d in _load(files) if is_policy_document(d)]
+    loaded = _load(files)
+    documents = [d for d in loaded if is_policy_document(d)]
     if not documents:
         _fail(doc, f"no policy in {', '.join(files)}", ("spec",))
-    runner = _Runner(documents, files)
+    runner = _Runner(documents, [d for d in loaded if not is_policy_document(d)])
     cases = spec.get("cases")
     if not isinstance(cases, list) or not cases:
         _fail(doc, "spec.cases must be a non-empty list", ("spec",))
@@ -194,9 +195,10 @@ def _path(at) -> str:
 class _Runner:
     """Evaluates the policies under test on the objects of one case."""
 
-    def __init__(self, documents, files):
+    def __init__(self, documents, context):
         from kubeplan.linter.vap import load_policies
 
+        self.context = list(context)  # non-policy objects of the policy files (params)
         self.pss_ids = {d.metadata.get("name") for d in documents if d.kind == "Policy" and d.get(("spec", "pss")) is not None}
         self.policies, self.bindings = load_policies(documents)
         self.ids = {p.id for p in self.policies} | self.pss_ids
@@ -206,7 +208,7 @@ class _Runner:
         if self.policies:
             from kubeplan.linter.vap import Evaluator
 
-            evaluator = Evaluator(self.policies, self.bindings, objects)
+            evaluator = Evaluator(self.policies, self.bindings, list(objects) + self.context)
             findings.extend(f for f in evaluator.unbound_problems if f.rule in self.ids)
             for obj in objects:
                 findings.extend(evaluator.check(obj))
