@@ -1,0 +1,116 @@
+"""One unit through render (or load) and lint. Runs in the main process or in a worker of
+the ``--jobs`` pool, so everything here takes and returns plain picklable data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kubeplan.errors import KubeplanError
+from kubeplan.linter.findings import Finding
+from kubeplan.model.objects import Location
+
+CHART_OPTION_NAMES = (
+    "values_files",
+    "set_values",
+    "set_string",
+    "set_file",
+    "set_json",
+    "set_literal",
+    "release_name",
+    "namespace",
+)
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How charts and kustomizations are rendered (the options of ``kubeplan render``)."""
+
+    values_files: tuple = ()
+    set_values: tuple = ()
+    set_string: tuple = ()
+    set_file: tuple = ()
+    set_json: tuple = ()
+    set_literal: tuple = ()
+    release_name: str = "release-name"
+    namespace: str = "default"
+    kube_version: str | None = None
+    load_restrictor: str = "LoadRestrictionsRootOnly"
+
+    def chart_options(self) -> dict:
+        options = {name: getattr(self, name) for name in CHART_OPTION_NAMES}
+        if self.kube_version:
+            options["kube_version"] = self.kube_version
+        return options
+
+
+@dataclass
+class UnitResult:
+    unit: object  # the Unit
+    findings: list = field(default_factory=list)  # visible, sorted
+    suppressed: list = field(default_factory=list)
+    files: list = field(default_factory=list)  # files read (plain units) or the unit itself
+    objects: int = 0  # every object read, valid or not
+    subjects: list = field(default_factory=list)  # (file, ObjectRef) of every valid object, for JUnit
+    warnings: list = field(default_factory=list)  # renderer notes for stderr
+    manifests: list = field(default_factory=list)  # the ManifestObjects, when the caller asked (check)
+
+
+def _render_failure(unit, exc: Exception) -> Finding:
+    if isinstance(exc, KubeplanError):
+        where = Location(exc.file or unit.path, exc.line or 0, exc.column or 0)
+        message = exc.message
+    else:
+        where = Location(unit.path, 0, 0)
+        message = str(exc)
+    what = "chart" if unit.kind == "chart" else "kustomization"
+    return Finding("render-failed", "error", f"{what} {unit.path} does not render: {message}", where)
+
+
+def _render(unit, render_options: RenderOptions):
+    """(objects, warnings) of a chart or kustomization; KubeplanError when it cannot render."""
+    if unit.kind == "chart":
+        try:
+            from kubeplan.renderer.chart import render_chart
+        except ImportError:
+            raise KubeplanError("this kubeplan has no chart renderer", unit.path) from None
+        result = render_chart(unit.path, **render_options.chart_options())
+    else:
+        try:
+            from kubeplan.renderer.kustomize import build
+        except ImportError:
+            raise KubeplanError("this kubeplan has no kustomize renderer", unit.path) from None
+        result = build(unit.path, load_restrictor=render_options.load_restrictor)
+    return list(result.objects), list(result.warnings)
+
+
+def run_unit(unit, config, lint_options: dict, render_options: RenderOptions, max_file_size: int, keep_objects=False) -> UnitResult:
+    """Render or load ``unit`` and lint its objects in a context of their own."""
+    from kubeplan.linter.engine import LintContext, lint
+
+    out = UnitResult(unit)
+    load_findings: list = []
+    if unit.kind == "manifests":
+        from kubeplan.model.loading import LoadResult, load_file
+
+        loaded = LoadResult()
+        for path in unit.files:
+            load_file(path, loaded, max_file_size)
+        objects = loaded.objects
+        load_findings = loaded.findings
+        out.files = list(loaded.files)
+        out.objects = len(objects) + loaded.invalid_objects
+    else:
+        out.files = [unit.path]
+        try:
+            objects, out.warnings = _render(unit, render_options)
+        except KubeplanError as exc:
+            objects, load_findings = [], [_render_failure(unit, exc)]
+        out.objects = len(objects)
+    ctx = LintContext(objects, config, lint_options)
+    result = lint(ctx, load_findings)
+    out.findings = result.findings
+    out.suppressed = result.suppressed
+    out.subjects = [(obj.locate().file, obj.ref) for obj in objects]
+    if keep_objects:
+        out.manifests = objects
+    return out
