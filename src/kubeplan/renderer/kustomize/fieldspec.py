@@ -78,6 +78,31 @@ class NameRef:
     specs: tuple
 
 
+def gvk_sort_key(gvk: Gvk):
+    """kustomize's Gvk.IsLessThan: legacy kind rank, then group_version_kind."""
+    from kubeplan.renderer.kustomize.sorting import kind_rank
+
+    return (kind_rank(gvk.kind), f"{gvk.group or '~G'}_{gvk.version or '~V'}_{gvk.kind or '~K'}")
+
+
+def merge_specs(existing: list, incoming, where: str = "") -> list:
+    """kustomize's FsSlice.MergeAll: a spec already covered by one with the same path and a
+    narrower-or-equal selection is dropped (so order matters, as upstream)."""
+    result = list(existing)
+    for spec in incoming:
+        same = next((e for e in result if e.path == spec.path and e.gvk.selected_by(spec.gvk)), None)
+        if same is not None:
+            if same.create != spec.create:
+                raise KubeplanError("conflicting fieldspecs", where or None)
+            continue
+        result.append(spec)
+    return result
+
+
+def sort_specs(specs: list) -> list:
+    return sorted(specs, key=lambda s: gvk_sort_key(s.gvk))
+
+
 @dataclass
 class TransformerConfig:
     specs: dict = field(default_factory=lambda: {s: [] for s in SECTIONS if s != "nameReference"})
@@ -87,24 +112,28 @@ class TransformerConfig:
         return TransformerConfig({k: list(v) for k, v in self.specs.items()}, list(self.name_refs))
 
     def add_specs(self, section: str, specs) -> None:
-        have = self.specs.setdefault(section, [])
-        for spec in specs:
-            if spec not in have:
-                have.append(spec)
+        self.specs.setdefault(section, []).extend(specs)
 
     def add_name_ref(self, ref: NameRef) -> None:
-        for i, have in enumerate(self.name_refs):
-            if have.gvk == ref.gvk:
-                merged = list(have.specs) + [s for s in ref.specs if s not in have.specs]
-                self.name_refs[i] = NameRef(have.gvk, tuple(merged))
-                return
         self.name_refs.append(ref)
 
-    def merge(self, other: "TransformerConfig") -> None:
-        for section, specs in other.specs.items():
-            self.add_specs(section, specs)
-        for ref in other.name_refs:
-            self.add_name_ref(ref)
+    def merge(self, other: "TransformerConfig", where: str = "") -> "TransformerConfig":
+        """A new config: this one with ``other`` merged in, each list sorted as upstream."""
+        merged = TransformerConfig()
+        for section in merged.specs:
+            merged.specs[section] = sort_specs(
+                merge_specs(self.specs.get(section, []), sort_specs(other.specs.get(section, [])), where)
+            )
+        refs = list(self.name_refs)
+        for ref in sorted(other.name_refs, key=lambda r: gvk_sort_key(r.gvk)):
+            for i, have in enumerate(refs):
+                if have.gvk == ref.gvk:
+                    refs[i] = NameRef(have.gvk, tuple(merge_specs(list(have.specs), ref.specs, where)))
+                    break
+            else:
+                refs.append(ref)
+        merged.name_refs = sorted(refs, key=lambda r: gvk_sort_key(r.gvk))
+        return merged
 
     def add_document(self, doc: dict, where: str = "") -> None:
         """A ``configurations:`` file (the same shape as kustomize's)."""
@@ -139,7 +168,7 @@ def _default_config() -> TransformerConfig:
         with open(os.path.join(SPEC_DIR, name), encoding="utf-8") as fh:
             for doc, _, _ in load_documents(fh.read()):
                 config.add_document(_expand_templates(doc), name)
-    return config
+    return TransformerConfig().merge(config)
 
 
 def default_config() -> TransformerConfig:

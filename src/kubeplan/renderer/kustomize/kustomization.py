@@ -86,7 +86,7 @@ def read_kustomization(directory: str) -> Kustomization:
     except OSError as exc:
         raise KubeplanError(f"cannot read kustomization: {exc.strerror}", path) from None
     try:
-        docs = load_documents(text)
+        docs = load_documents(text, allow_duplicates=True)
     except YamlError as exc:
         raise KubeplanError(f"MalformedYAMLError: {exc.message}", path, exc.line) from None
     if not docs:
@@ -97,6 +97,7 @@ def read_kustomization(directory: str) -> Kustomization:
         fields, positions, _ = docs[0]
     if not isinstance(fields, dict):
         raise KubeplanError("invalid Kustomization: expected a mapping", path)
+    fields = _canonical_names(fields, positions)
     for name, value in fields.items():
         if name not in FIELDS:
             line = positions.get((name,), (0,))[0]
@@ -116,3 +117,17 @@ def read_kustomization(directory: str) -> Kustomization:
         if version != wanted:
             raise KubeplanError(f"apiVersion for {kind} should be {wanted}", path)
     return kust
+
+
+_LOWER = {name.lower(): name for name in FIELDS}
+
+
+def _canonical_names(fields: dict, positions: dict) -> dict:
+    """Go's JSON decoding matches field names case-insensitively (``nameprefix`` works)."""
+    out = {}
+    for name, value in fields.items():
+        canonical = name if name in FIELDS else _LOWER.get(name.lower(), name)
+        if canonical != name and (name,) in positions:
+            positions[(canonical,)] = positions[(name,)]
+        out[canonical] = value
+    return out

@@ -125,6 +125,9 @@ class _Updater:
         found = [r for r in found if _affixes_equal(r, self.referrer, allow_empty=True)]
         if len(found) == 1:
             return found[0]
+        strict = [r for r in found if _affixes_equal(r, self.referrer, allow_empty=False)]
+        if len(strict) == 1:
+            return strict[0]
         if not found:
             return None
         if all_same(found):

@@ -84,7 +84,7 @@ class Resource:
         "behavior",
         "origin",
         "transformations",
-        "local_config_kept",
+        "ref_vars",
     )
 
     def __init__(self, data: dict, source: SourceMap):
@@ -97,6 +97,7 @@ class Resource:
         self.behavior = ""  # generator behavior: create / merge / replace
         self.origin: dict | None = None  # buildMetadata originAnnotations
         self.transformations: list = []  # buildMetadata transformerAnnotations
+        self.ref_vars: list = []  # names of the vars bound to this object
 
     def copy(self) -> "Resource":
         other = Resource(copy.deepcopy(self.data), self.source)
@@ -116,6 +117,7 @@ class Resource:
         other.behavior = self.behavior
         other.origin = self.origin
         other.transformations = list(self.transformations)
+        other.ref_vars = list(self.ref_vars)
         return other
 
     # --- identity ---

@@ -12,6 +12,14 @@ LEGACY_FIRST = (
 LEGACY_LAST = ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"]
 
 
+_RANK = {kind: i - len(LEGACY_FIRST) for i, kind in enumerate(LEGACY_FIRST)}
+_RANK.update({kind: i + 1 for i, kind in enumerate(LEGACY_LAST)})
+
+
+def kind_rank(kind: str) -> int:
+    return _RANK.get(kind, 0)
+
+
 def legacy_sort(resources, first=None, last=None) -> list:
     first = LEGACY_FIRST if first is None else first
     last = LEGACY_LAST if last is None else last
@@ -24,7 +32,9 @@ def legacy_sort(resources, first=None, last=None) -> list:
     def key(res):
         rid = res.cur_id()
         gvk = rid.gvk
-        return (rank.get(gvk.kind, 0), str(gvk), rid.namespace or "", rid.name)
+        # kustomize's legacy sort strings: empty parts sort last ("~G", "~X")
+        gvk_text = f"{gvk.group or '~G'}_{gvk.version or '~V'}_{gvk.kind or '~K'}"
+        return (rank.get(gvk.kind, 0), gvk_text, rid.namespace or "~X", rid.name)
 
     return sorted(resources, key=key)
 

@@ -26,14 +26,14 @@ from kubeplan.renderer.kustomize.yamlio import YamlError, load_documents
 @dataclass
 class Accumulator:
     resmap: ResMap = field(default_factory=ResMap)
-    config: TransformerConfig = field(default_factory=default_config)
+    config: TransformerConfig = field(default_factory=TransformerConfig)
     vars: list = field(default_factory=list)  # (var dict, kustomization file)
     crd_schemas: list = field(default_factory=list)  # CRD objects from `crds:`
     openapi: list = field(default_factory=list)  # `openapi:` settings, outermost last
 
     def merge(self, other: "Accumulator", where: str) -> None:
         self.resmap.append_all(other.resmap, where)
-        self.config.merge(other.config)
+        self.config = self.config.merge(other.config, where)
         for var, origin in other.vars:
             self.add_var(var, origin)
         self.crd_schemas.extend(other.crd_schemas)
@@ -64,11 +64,12 @@ class Target:
     def accumulate(self, acc: Accumulator | None = None) -> Accumulator:
         acc = acc if acc is not None else Accumulator()
         self.accumulate_resources(acc)
-        self.accumulate_components(acc)
         self.load_configurations(acc)
         self.load_crds(acc)
         self.load_openapi(acc)
         self.run_generators(acc)
+        # components run after generators, before transformers (kustomize PR 5170)
+        acc = self.accumulate_components(acc)
         self.run_transformers(acc)
         self.run_validators()
         self.merge_vars(acc)
@@ -100,7 +101,7 @@ class Target:
                     self.build.note_origin(res, file, self)
                     acc.resmap.append(res, self.where)
 
-    def accumulate_components(self, acc: Accumulator) -> None:
+    def accumulate_components(self, acc: Accumulator) -> Accumulator:
         for entry in self.kust.get("components", []):
             if not isinstance(entry, str):
                 raise KubeplanError(f"components: entries must be strings, got {entry!r}", self.where)
@@ -117,7 +118,11 @@ class Target:
                     f"'{sub.loader.root}' but got '{sub.kust.kind}'",
                     self.where,
                 )
-            sub.accumulate(acc)
+            # a component works on the accumulator it is given, then is merged back
+            sub_acc = sub.accumulate(acc)
+            acc = Accumulator()
+            acc.merge(sub_acc, self.where)
+        return acc
 
     def sub_target(self, entry: str) -> "Target":
         loader = self.loader.sub_loader(entry, self.where)
@@ -132,13 +137,18 @@ class Target:
 
     # --- field specs ---
     def load_configurations(self, acc: Accumulator) -> None:
+        config = default_config()
+        custom = TransformerConfig()
         for entry in self.kust.get("configurations", []):
             file, text = self.loader.read_text(str(entry), self.where)
-            config = TransformerConfig()
+            one = TransformerConfig()
             for doc, _, _ in _load(text, file):
                 if doc:
-                    config.add_document(doc, file)
-            acc.config.merge(config)
+                    one.add_document(doc, file)
+            custom = custom.merge(one, file)
+        if self.kust.get("configurations"):
+            config = config.merge(custom, self.where)
+        acc.config = acc.config.merge(config, self.where)
 
     def load_crds(self, acc: Accumulator) -> None:
         from kubeplan.renderer.kustomize.crds import config_from_crds
@@ -146,7 +156,7 @@ class Target:
         for entry in self.kust.get("crds", []):
             file, text = self.loader.read_text(str(entry), self.where)
             docs = [doc for doc, _, _ in _load(text, file) if doc]
-            acc.config.merge(config_from_crds(docs, file))
+            acc.config = acc.config.merge(config_from_crds(docs, file), file)
             acc.crd_schemas.extend(docs)
 
     def load_openapi(self, acc: Accumulator) -> None:
@@ -278,6 +288,8 @@ class Target:
                 raise KubeplanError(
                     f"found {len(matched)} resId matches for var {var.get('name')} (unable to disambiguate)", self.where
                 )
+            if len(matched) == 1:
+                matched[0].ref_vars.append(var["name"])
             acc.add_var(var, self.where)
 
 
@@ -301,6 +313,7 @@ def _copy_meta(res, old) -> None:
     res.prefixes = list(old.prefixes)
     res.suffixes = list(old.suffixes)
     res.needs_hash = res.needs_hash or old.needs_hash
+    res.ref_vars = list(old.ref_vars)
 
 
 def _load(text: str, file: str):

@@ -6,7 +6,7 @@ import re
 
 from kubeplan.errors import KubeplanError
 from kubeplan.renderer.kustomize.fieldspec import visit
-from kubeplan.renderer.kustomize.resource import Gvk, split_api_version
+from kubeplan.renderer.kustomize.resource import Gvk, ResId, split_api_version
 
 
 def check_var(var, where) -> None:
@@ -28,10 +28,10 @@ def var_target_id(var):
     namespace = objref.get("namespace") or ""
 
     def matches(rid) -> bool:
-        if rid.name != name or not rid.gvk.selected_by(gvk):
+        if rid.name != name or rid.gvk != gvk:
             return False
-        if namespace or rid.cluster_scoped:
-            return rid.effective_namespace == (namespace or "default") or rid.cluster_scoped
+        if namespace or rid.cluster_scoped:  # then the namespace is significant
+            return rid.effective_namespace == ResId(gvk, name, namespace).effective_namespace
         return True
 
     return matches
@@ -100,10 +100,8 @@ def resolve_vars(acc, where) -> None:
         return
     values = {}
     for var, origin in acc.vars:
-        matcher = var_target_id(var)
-        matched = [r for r in acc.resmap if any(matcher(i) for i in r.all_ids())]
-        if len(matched) > 1:
-            raise KubeplanError(f"found {len(matched)} resId matches for var {var['name']} (unable to disambiguate)", origin)
+        # a var is bound to its object when its kustomization is accumulated
+        matched = [r for r in acc.resmap if var["name"] in r.ref_vars]
         if not matched:
             raise KubeplanError(f"var '{var['name']}' cannot be mapped to a field in the set of known resources", origin)
         field_ref = var.get("fieldref") or {}

@@ -141,8 +141,9 @@ def _scalar_value(node: ScalarNode):
 class _Builder:
     """Nodes into plain data plus path -> (line, column)."""
 
-    def __init__(self):
+    def __init__(self, allow_duplicates: bool = False):
         self.positions: dict = {}
+        self.allow_duplicates = allow_duplicates
 
     def build(self, node, path):
         if isinstance(node, ScalarNode):
@@ -169,7 +170,7 @@ class _Builder:
                 key = _scalar_value(key_node)
                 key = _key_text(key)
                 line = key_node.start_mark.line + 1
-                if key in seen:
+                if key in seen and not self.allow_duplicates:
                     raise YamlError(f'mapping key "{key}" already defined at line {seen[key]}', line)
                 seen[key] = line
                 child = path + (key,)
@@ -208,8 +209,12 @@ class _NodeLoader(_Loader):
 _NodeLoader.yaml_implicit_resolvers = {}
 
 
-def load_documents(text: str):
-    """[(data, positions, line)] for each non-empty document of ``text``."""
+def load_documents(text: str, allow_duplicates: bool = False):
+    """[(data, positions, line)] for each non-empty document of ``text``.
+
+    Kustomization files are read through JSON, where a repeated key is not an error (the
+    last one wins): ``allow_duplicates`` says so.
+    """
     loader = _NodeLoader(text)
     out = []
     try:
@@ -217,7 +222,7 @@ def load_documents(text: str):
             node = loader.get_node()
             if node is None:
                 continue
-            builder = _Builder()
+            builder = _Builder(allow_duplicates)
             data = builder.build(node, ())
             builder.positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
             out.append((data, builder.positions, node.start_mark.line + 1))
