@@ -193,6 +193,15 @@ def test_priority_without_classes_is_zero():
     p = pod("p", "x")
     admit(p, Cluster())
     assert p["spec"]["priority"] == 0 and "priorityClassName" not in p["spec"]
+    assert p["spec"]["preemptionPolicy"] == "PreemptLowerPriority"
+
+
+def test_stated_priority_without_a_class_is_kept(cluster):
+    # lenient on purpose: exported pods and scheduler test cases carry a resolved priority
+    p = pod("p", "x", priority=500, preemptionPolicy="Never")
+    assert admit(p, cluster).rejected is None
+    assert (p["spec"]["priority"], p["spec"]["preemptionPolicy"]) == (500, "Never")
+    assert "priorityClassName" not in p["spec"]
 
 
 def test_priority_errors(cluster):

@@ -10,7 +10,8 @@ server's order.
 3. ServiceAccount: ``serviceAccountName`` defaults to ``default``.
 4. Priority: ``priorityClassName`` resolves to ``spec.priority`` (and preemptionPolicy);
    without a name the ``globalDefault`` class applies (the lowest if several), else 0;
-   the built-in ``system-cluster-critical``/``system-node-critical`` always exist.
+   the built-in ``system-cluster-critical``/``system-node-critical`` always exist. A pod
+   with a ``spec.priority`` but no class keeps it (taken as already admitted).
 5. DefaultTolerationSeconds: not-ready/unreachable NoExecute tolerations for 300 s.
 6. LimitRanger (validating): min / max / maxLimitRequestRatio per Container and per Pod.
 7. ResourceQuota: every quota of the namespace whose scopes match the pod must have room;
@@ -218,6 +219,13 @@ class Admission:
     def _priority(self, spec: dict) -> None:
         name = spec.get("priorityClassName") or ""
         policy = None
+        given = spec.get("priority")
+        if not name and isinstance(given, int) and not isinstance(given, bool):
+            # Deliberately lenient: a pod without a class that states its priority is taken
+            # as already admitted (a pod exported from a cluster, a scheduler test case);
+            # the API server would reject it on create.
+            spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
+            return
         if not name:
             defaults = [pc for pc in self.priority_classes.values() if pc.get("globalDefault") is True]
             if defaults:
@@ -226,7 +234,7 @@ class Admission:
                 policy = default.get("preemptionPolicy") or "PreemptLowerPriority"
                 spec["priorityClassName"] = name
             else:
-                value = 0
+                value, policy = 0, "PreemptLowerPriority"
         elif name in self.priority_classes:
             pc = self.priority_classes[name]
             value = _int(pc.get("value"))
