@@ -16,9 +16,8 @@ from datetime import datetime, timezone
 
 from kubeplan.model.objects import ManifestObject
 
+from .kinds import INDEX as _KIND_INDEX
 from .naming import NameGenerator
-
-_KIND_INDEX: dict | None = None
 
 # The instant CronJobs are planned from when no ``now`` is given: fixed so that the Job
 # name (``<cronjob>-<minutes since the epoch>``) is the same on every run.
@@ -43,18 +42,9 @@ class Context:
     replicas: dict = field(default_factory=dict)  # (kind, namespace, name) -> replicas an HPA sets
 
 
-def _kind_index() -> dict:
-    global _KIND_INDEX
-    if _KIND_INDEX is None:
-        from . import kinds
-
-        _KIND_INDEX = kinds.INDEX
-    return _KIND_INDEX
-
-
 def controller_for(obj: ManifestObject):
     """The controller module for ``obj``, or None for objects that create no pods."""
-    module = _kind_index().get((obj.group, obj.kind))
+    module = _KIND_INDEX.get((obj.group, obj.kind))
     return importlib.import_module(f"{__name__}.{module}") if module else None
 
 
