@@ -50,8 +50,9 @@ class ChartEnvironment(ImmutableSandboxedEnvironment):
     def __init__(self, strict: bool = False, loader=None):
         super().__init__(
             undefined=StrictUndefined if strict else Undefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
+            # whitespace as in Go templates: only "-" trims (helm users' habits carry over)
+            trim_blocks=False,
+            lstrip_blocks=False,
             keep_trailing_newline=True,
             autoescape=False,
             extensions=[DefineExtension],
@@ -290,6 +291,8 @@ class Runtime:
     @pass_context
     def include(self, context, name, dot=None):
         template = self.defines.get(name)
+        if template is None and isinstance(name, str) and name in getattr(self.env.loader, "sources", {}):
+            template = self.env.get_template(name)  # a whole template file, as for checksums
         if template is None:
             raise HelmTemplateError(f'include: no template "{name}" defined')
         if dot is None:

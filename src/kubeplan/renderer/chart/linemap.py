@@ -204,7 +204,21 @@ class MarkingCodeGenerator(CodeGenerator):
         self._quietly(super().visit_AssignBlock, node, frame)
 
     def visit_FilterBlock(self, node, frame) -> None:
-        self._quietly(super().visit_FilterBlock, node, frame)
+        # the body runs quiet; the filtered text is attributed to the {% filter %} line
+        filter_frame = frame.inner()
+        filter_frame.symbols.analyze_node(node)
+        self.enter_frame(filter_frame)
+        saved = self.temporary_identifier()
+        self.writeline(f"{saved} = environment.marks.quiet()")
+        self.buffer(filter_frame)
+        self.blockvisit(node.body, filter_frame)
+        self.writeline(f"environment.marks.restore({saved}, None)")
+        self.start_write(frame, node)
+        self.write("environment.marks.end(environment.marks.begin(False), ")
+        self.visit_Filter(node.filter, filter_frame)
+        self.write(f", {self._tid()}, {node.lineno}, -1)")
+        self.end_write(frame)
+        self.leave_frame(filter_frame)
 
     def visit_For(self, node, frame) -> None:
         if not getattr(node, "kp_ticked", False):
@@ -235,6 +249,7 @@ class LineOrigin:
     literal: bool  # produced by literal template text (its columns are the template's)
     chain: tuple  # ((file, line), ...) call sites, outermost first
     values: tuple  # values paths the line's expressions read
+    fragment: str = ""  # for literal origins: the literal text the line starts with
 
 
 def strip_markers(text: str, marks: Marks):
@@ -262,7 +277,9 @@ def strip_markers(text: str, marks: Marks):
         nonlocal line_origin, line_values, fallback
         origin = line_origin or fallback
         if origin is not None and line_values:
-            origin = LineOrigin(origin.file, origin.line, origin.literal, origin.chain, tuple(dict.fromkeys(line_values)))
+            origin = LineOrigin(
+                origin.file, origin.line, origin.literal, origin.chain, tuple(dict.fromkeys(line_values)), origin.fragment
+            )
         origins.append(origin)
         line_origin = None
         line_values = []
@@ -297,6 +314,8 @@ def strip_markers(text: str, marks: Marks):
             if segment.strip():
                 if line_origin is None:
                     line_origin = current()
+                    if line_origin is not None and line_origin.literal:
+                        line_origin.fragment = segment.strip()
                 for frame in stack:
                     if frame[3] >= 0:
                         line_values.append(value_paths[frame[3]])

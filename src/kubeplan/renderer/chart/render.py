@@ -47,6 +47,7 @@ class ChartRender:
         import copy
 
         values = chart_values(chart, copy.deepcopy(given), self.warnings)
+        self.values = values
         _set_full_paths(chart, chart.name)
         record_chart_defaults(chart, provenance)
         from kubeplan.renderer.chart.schema import validate_values
@@ -190,7 +191,9 @@ class ChartRender:
                         objects.append(plain_object(doc.data, rendered.file, {}, 0, [rendered_at]))
                     else:
                         objects.append(
-                            build_object(doc.data, doc.positions, doc.start_line, rendered, provenance, 0, rendered_at)
+                            build_object(
+                                doc.data, doc.positions, doc.start_line, rendered, provenance, 0, rendered_at, self.values
+                            )
                         )
                 line += 2 + (doc.text + "\n").count("\n")
         return objects

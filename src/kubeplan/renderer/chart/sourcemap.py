@@ -17,10 +17,32 @@ def _column(source_lines: list, line: int, rendered_column: int, key) -> int:
     return rendered_column if text.startswith(str(key)) else 0
 
 
-def _value_location(paths: tuple, provenance):
-    """The values file:line of the first value a line reads, preferring user inputs."""
+def _lookup(tree, path):
+    for part in path:
+        if isinstance(tree, dict) and part in tree:
+            tree = tree[part]
+        elif isinstance(tree, list) and isinstance(part, int) and 0 <= part < len(tree):
+            tree = tree[part]
+        else:
+            return _MISSING
+    return tree
+
+
+_MISSING = object()
+
+
+def _value_location(paths: tuple, provenance, field_path: tuple = (), field_value=_MISSING, values=None):
+    """The values file:line of the value a field shows, preferring user inputs. A field
+    inside a block written from a map value (``toYaml Values.resources``) names the key
+    inside it when the rendered value is the value's own."""
     found = []
     for path in paths:
+        if values is not None and field_value is not _MISSING:
+            for size in range(len(field_path), 0, -1):
+                deeper = tuple(path) + tuple(field_path[-size:])
+                if _lookup(values, deeper) == field_value and provenance.find(deeper) is not None:
+                    path = deeper
+                    break
         location = provenance.find(path)
         if location is not None:
             found.append((path, location))
@@ -31,7 +53,8 @@ def _value_location(paths: tuple, provenance):
     return Location(location.file, location.line, location.column, f"value {format_path(path)}")
 
 
-def build_object(data, positions: dict, doc_line: int, rendered, provenance, doc_index: int, rendered_at: Location):
+def build_object(data, positions: dict, doc_line: int, rendered, provenance, doc_index: int, rendered_at: Location,
+                 values=None):
     """A ManifestObject for one document of a rendered Jinja2 template.
 
     ``positions`` are (line, column) within the document; ``doc_line`` is the line of the
@@ -54,11 +77,10 @@ def build_object(data, positions: dict, doc_line: int, rendered, provenance, doc
             col = _column(rendered.source_lines, origin.line, column, key) if origin.literal and key is not None else 0
             mapped[path] = (origin.line, col)
         else:
-            via = origin.chain[-1] if origin.chain else None
-            note = f"included from {via[0]}:{via[1]}" if via else ""
+            note = "included via " + " -> ".join(f"{f}:{n}" for f, n in origin.chain) if origin.chain else ""
             overrides[path] = Location(origin.file, origin.line, 0, note)
         if origin.values and path:
-            location = _value_location(origin.values, provenance)
+            location = _value_location(origin.values, provenance, path, _lookup(data, path), values)
             if location is not None:
                 overrides[path] = location
     first_line, first_column = mapped.get((), (0, 0))

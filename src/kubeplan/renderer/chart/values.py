@@ -359,7 +359,16 @@ def chart_values(chart, given: dict, warnings: list) -> dict:
     """The final values tree of ``chart`` (subcharts under their names), as templates see it."""
     resolve_dependencies(chart, given, warnings)
     import_values(chart, warnings)
-    return coalesce(chart, copy.deepcopy(given))
+    return sort_tree(coalesce(chart, copy.deepcopy(given)))
+
+
+def sort_tree(value):
+    """Maps with sorted keys: Go templates range over maps in key order, so ours do too."""
+    if isinstance(value, dict):
+        return {k: sort_tree(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [sort_tree(v) for v in value]
+    return value
 
 
 def record_chart_defaults(chart, provenance: Provenance, prefix: tuple = ()) -> None:
