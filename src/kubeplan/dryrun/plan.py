@@ -147,7 +147,7 @@ def make_plan(objects: list, cluster, config=None, seed: int | None = None, expl
         if node is None:
             continue  # bound to a node the snapshot does not have
         try:
-            snapshot.add_pod(pod_info(pod, classes, seq), node)
+            snapshot.add_pod(pod_info(pod, classes, seq, snapshot.templates), node)
         except PodSpecError as exc:
             raise cluster.error(pod, f"pod {(pod.get('metadata') or {}).get('name')}: {exc}") from None
     handle = Handle(cluster, snapshot)
@@ -175,7 +175,7 @@ def make_plan(objects: list, cluster, config=None, seed: int | None = None, expl
         for claim in getattr(planned, "claims", None) or []:
             cluster.add(claim)
         try:
-            pi = pod_info(pod, classes, len(queue))
+            pi = pod_info(pod, classes, len(queue), snapshot.templates)
         except PodSpecError as exc:
             loc = planned.source.locate() if planned.source is not None else None
             raise KubeplanError(f"{exc}", loc.file if loc else None, loc.line if loc else None) from None

@@ -101,11 +101,11 @@ class PodInfo:
         return self.template.priority
 
 
-_TEMPLATES: dict = {}
+def pod_info(pod: dict, priority_classes: dict | None = None, seq: int = 0, templates: dict | None = None) -> PodInfo:
+    """Parse ``pod`` (a v1 Pod dict); raises PodSpecError for specs the API would reject.
 
-
-def pod_info(pod: dict, priority_classes: dict | None = None, seq: int = 0) -> PodInfo:
-    """Parse ``pod`` (a v1 Pod dict); raises PodSpecError for specs the API would reject."""
+    ``templates`` is the run's table of equivalence classes (one per Snapshot: cached
+    per-template results describe that snapshot's nodes)."""
     meta = pod.get("metadata") or {}
     spec = pod.get("spec") or {}
     status = pod.get("status") or {}
@@ -123,12 +123,11 @@ def pod_info(pod: dict, priority_classes: dict | None = None, seq: int = 0) -> P
         key = json.dumps(key_doc, sort_keys=True, default=str)
     except (TypeError, ValueError) as exc:
         raise PodSpecError(f"pod cannot be serialised: {exc}") from None
-    template = _TEMPLATES.get(key)
+    template = templates.get(key) if templates is not None else None
     if template is None:
         template = _parse_template(meta, spec, key, priority_classes or {})
-        if len(_TEMPLATES) > 50_000:
-            _TEMPLATES.clear()
-        _TEMPLATES[key] = template
+        if templates is not None:
+            templates[key] = template
     return PodInfo(
         name=str(meta.get("name") or meta.get("generateName") or ""),
         template=template,

@@ -108,6 +108,7 @@ class Snapshot:
         self.anti_groups: dict = {}  # existing pods' required anti-affinity terms
         self.score_groups: dict = {}  # existing pods' terms that score the incoming pod
         self.group_list: list = []  # ((kind, ...), TermGroup), append-only
+        self.templates: dict = {}  # pod template key -> PodTemplateInfo (see podinfo.pod_info)
         self.by_template: dict = {}  # (template key, terminating) -> [template, [node, ...]]
         self.pods_with_affinity = 0
         self._label_ids: dict = {}

@@ -75,14 +75,14 @@ class NodeAffinity(Plugin):
 
     def score(self, state, pi, nodes):
         t = pi.template
-        raw = t.cache.get("node_affinity_score")
+        raw = t.cache.get(("node_affinity_score", id(self)))
         snap = self.snapshot
         if raw is None or len(raw) != snap.n:
             raw = np.zeros(snap.n, dtype=np.int64)
             terms = self.added_preferred + t.preferred_node_terms
             for i, (labels, name) in enumerate(zip(snap.labels, snap.names)):
                 raw[i] = sum(w for w, term in terms if term.matches(labels, name))
-            t.cache["node_affinity_score"] = raw
+            t.cache[("node_affinity_score", id(self))] = raw
         return raw[nodes]
 
     def normalize_score(self, state, pi, nodes, scores):

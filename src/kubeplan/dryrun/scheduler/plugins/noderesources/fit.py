@@ -36,7 +36,7 @@ class Fit(Plugin):
 
     def _checked(self, template):
         """The resources of the pod the filter compares, in upstream's order."""
-        hit = template.cache.get(("fit_checked", self.name))
+        hit = template.cache.get(("fit_checked", id(self)))
         if hit is None:
             reqs = template.requests
             hit = [r for r in ("cpu", "memory", "ephemeral-storage") if reqs.get(r, 0) > 0]
@@ -46,7 +46,7 @@ class Fit(Plugin):
                 if is_extended(name) and (name in self.ignored or name.split("/", 1)[0] in self.ignored_groups):
                     continue
                 hit.append(name)
-            template.cache[("fit_checked", self.name)] = hit
+            template.cache[("fit_checked", id(self))] = hit
         return hit
 
     def filter(self, state, pi, nodes):

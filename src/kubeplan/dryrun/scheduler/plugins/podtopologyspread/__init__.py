@@ -47,7 +47,7 @@ class PodTopologySpread(Plugin):
     # --- constraints -------------------------------------------------------------------
 
     def constraints(self, template, action: str) -> list:
-        key = ("pts_constraints", action)
+        key = ("pts_constraints", action, id(self))
         hit = template.cache.get(key)
         if hit is None:
             if template.spread_constraints:
