@@ -155,7 +155,7 @@ def note(message: str, quiet: bool) -> None:
         click.echo(f"kubeplan: {message}", err=True)
 
 
-def finish(result, params: dict, plan_text: str = "", plan_failed: bool = False) -> int:
+def finish(result, params: dict, plan_text: str = "", plan_failed: bool = False, plan=None) -> int:
     """Write the reports of ``result`` (a PipelineResult) and return the exit code."""
     from kubeplan.linter.engine import exit_code
     from kubeplan.pipeline.outputs import ReportInputs, parse_output, write_outputs
@@ -200,6 +200,7 @@ def finish(result, params: dict, plan_text: str = "", plan_failed: bool = False)
         policy_paths=tuple(params.get("policies") or ()),
         color=color,
         plan_text=plan_text,
+        plan=plan,
     )
     write_outputs(params["fmt"], outputs, inputs)
     if params["write_baseline"]:

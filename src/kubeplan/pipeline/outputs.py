@@ -47,6 +47,7 @@ class ReportInputs:
     policy_paths: tuple = ()
     color: bool = False
     plan_text: str = ""  # check: the plan part of the text report
+    plan: object = None  # check: the Plan (JSON gains a "plan" member)
 
 
 def render(fmt: str, inputs: ReportInputs, to_terminal: bool = False) -> str:
@@ -58,7 +59,14 @@ def render(fmt: str, inputs: ReportInputs, to_terminal: bool = False) -> str:
     if fmt == "json":
         from kubeplan.report.json_report import render as as_json
 
-        return as_json(inputs.report)
+        text = as_json(inputs.report)
+        if inputs.plan is not None:
+            import json
+
+            document = json.loads(text)
+            document["plan"] = inputs.plan.to_json()
+            text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        return text
     if fmt == "sarif":
         from kubeplan.pipeline.rules import rule_table
         from kubeplan.report.sarif import render as sarif, rule_ids_of

@@ -20,6 +20,8 @@ BUILTIN_RULES = {
     "invalid-object": ("error", "A document that is not a Kubernetes object.", "Every document needs to be a mapping with apiVersion and kind."),
     "invalid-suppression": ("warning", "A kubeplan.io/ignore annotation that cannot be applied.", "Name the rules to ignore, or give a reason for a blanket ignore."),
     "render-failed": ("error", "A chart or kustomization that does not render.", "Fix the template or kustomization at the location shown; nothing from it was linted."),
+    "plan-failed": ("error", "Manifests the dry run cannot read (kubeplan check).", "Fix the object at the location shown; the plan needs valid workloads."),
+    "plan-unschedulable": ("error", "Pods of this workload cannot be placed on the cluster (kubeplan check).", "Lower the requests, relax affinity, spread or tolerations, or plan against a cluster with room (--cluster)."),
     "policy-binding": ("error", "A policy binding that cannot be applied.", "Check the binding's policyName, paramRef and validationActions."),
 }
 
