@@ -11,7 +11,7 @@ Kubernetes library (``Quantity``, ``IP``, ``CIDR``, ``URL``). Every error is a C
 
 from __future__ import annotations
 
-from kubeplan.linter.cel.errors import CelError
+from kubeplan.linter.cel.errors import COST, BudgetExceeded, CelError
 
 DEFAULT_BUDGET = 1_000_000  # the API server's per-expression runtime cost limit
 
@@ -36,14 +36,12 @@ class Program:
         ``budget`` caps the work of one evaluation (default: the API server's limit);
         comprehension steps are charged by the size of their body. Raises CelError.
         """
-        from kubeplan.linter.cel.compiler import COST
-        from kubeplan.linter.cel.errors import BudgetExceeded
-
         env = dict(activation)
         limit = DEFAULT_BUDGET if budget is None else budget
-        env[COST] = [limit - self.cost]
+        remaining = limit - self.cost
+        env[COST] = [remaining]
         try:
-            if env[COST][0] < 0:
+            if remaining < 0:
                 raise BudgetExceeded()
             return self._fn(env)
         except BudgetExceeded:

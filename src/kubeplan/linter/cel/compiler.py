@@ -11,7 +11,7 @@ from __future__ import annotations
 from lark import Token, Tree
 
 from kubeplan.linter.cel import library, operators
-from kubeplan.linter.cel.errors import CelError, no_overload
+from kubeplan.linter.cel.errors import COST, CelError, no_overload
 from kubeplan.linter.cel.literals import literal_value
 from kubeplan.linter.cel.values import (
     NONE,
@@ -23,7 +23,6 @@ from kubeplan.linter.cel.values import (
     map_lookup,
 )
 
-COST = "\x00cost"  # env key of the remaining budget, a one-item list (no identifier can collide)
 
 _PASSTHROUGH = frozenset(
     {"expr", "conditionalor", "conditionaland", "relation", "addition", "multiplication", "unary", "member", "primary"}
@@ -220,18 +219,45 @@ class Compiler:
         if qualified is not None and qualified in TYPE_NAMES:
             value = CelType(qualified)
             return lambda env: value
-        target = self.compile(target_tree)
+        # Fuse a chain of plain selections (object.spec.template.spec) into one closure.
+        names = [name]
+        base = unwrap(target_tree)
+        while isinstance(base, Tree) and base.data == "member_dot":
+            qualified = self._qualified_name(base)
+            if qualified is not None and qualified in TYPE_NAMES:
+                break
+            names.append(str(base.children[1]))
+            self.nodes += 1
+            base = unwrap(base.children[0])
+        names.reverse()
+        target = self.compile(base)
+        if len(names) == 1:
 
-        def select(env):
+            def select(env):
+                obj = target(env)
+                if type(obj) is dict:
+                    try:
+                        return obj[name]
+                    except KeyError:
+                        raise CelError(f"no such key: {name}") from None
+                return library.select(obj, name)
+
+            return select
+        path = tuple(names)
+
+        def select_path(env):
             obj = target(env)
-            if type(obj) is dict:
-                try:
-                    return obj[name]
-                except KeyError:
-                    raise CelError(f"no such key: {name}") from None
-            return library.select(obj, name)
+            for key in path:
+                if type(obj) is dict:
+                    try:
+                        obj = obj[key]
+                    except KeyError:
+                        raise CelError(f"no such key: {key}") from None
+                else:
+                    obj = library.select(obj, key)
+            return obj
 
-        return select
+        return select_path
 
     def c_member_opt_dot(self, tree):
         target_tree, name_token = tree.children

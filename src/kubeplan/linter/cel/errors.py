@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 
+COST = "\x00cost"  # activation key of the remaining budget, a one-item list (no identifier can collide)
+
+
 class CelError(Exception):
     """A CEL compile or evaluation error.
 
