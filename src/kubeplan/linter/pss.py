@@ -514,8 +514,7 @@ def default_policy(ctx) -> dict:
                 raise KubeplanError(f'pss.{mode}Version must be "latest" or "v1.<minor>", not {version!r}', where)
             policy[mode] = (level, str(version))
     if version_flag:
-        if not version_is_valid(str(version_flag)) and version_flag != "latest":
-            pass  # PSA reads an unparsable version as latest; so do we
+        # Like PSA with a label, an unparsable version means the newest rules (parse_version).
         policy = {mode: (level, str(version_flag)) for mode, (level, _) in policy.items()}
     return policy
 
@@ -604,6 +603,14 @@ def check(ctx) -> list:
             policies[name] = namespace_policy(defaults, labels, ns, findings)
     default_modes = namespace_policy(defaults, {})
     pack = load_pack()
+    selections: dict = {}
+
+    def select(level, version):
+        key = (level, version)
+        if key not in selections:
+            selections[key] = checks_for(level, version, pack)
+        return selections[key]
+
     for obj in ctx.objects:
         found = pod_template(obj)
         if found is None:
@@ -613,17 +620,17 @@ def check(ctx) -> list:
         if namespace in exempt_namespaces or spec.get("runtimeClassName") in exempt_runtime_classes:
             continue
         modes = policies.get(namespace, default_modes)
-        findings.extend(_object_findings(obj, prefix, metadata, spec, modes, pack))
+        findings.extend(_object_findings(obj, prefix, metadata, spec, modes, select))
     return findings
 
 
-def _object_findings(obj, prefix, metadata, spec, modes, pack) -> list:
+def _object_findings(obj, prefix, metadata, spec, modes, select) -> list:
     out = []
     seen = set()
     prepared = None
     memo = {}  # (check, revision) -> violations: the modes share most checks
     for mode in modes:
-        selected = checks_for(mode.level, mode.version, pack)
+        selected = select(mode.level, mode.version)
         if not selected:
             continue
         if prepared is None:
