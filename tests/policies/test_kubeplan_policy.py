@@ -167,3 +167,18 @@ def test_policy_with_nothing_to_check_is_refused(linter):
 def test_duplicate_policy_ids_are_refused(linter):
     with pytest.raises(KubeplanError, match="defined twice"):
         linter.run(WORKLOADS, LATEST_TAG + "---" + LATEST_TAG)
+
+
+def test_runaway_expression_is_an_error_finding_not_a_hang(linter):
+    policy = """
+apiVersion: kubeplan.io/v1alpha1
+kind: Policy
+metadata: {name: runaway}
+spec:
+  severity: info
+  summary: Spends too much.
+  validations:
+    - expression: "lists.range(1000).all(i, lists.range(1000).all(j, lists.range(1000).all(k, i + j + k >= 0)))"
+"""
+    findings = linter.run("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n", policy, {"runaway"})
+    assert [(f.severity, "cost budget exceeded" in f.message) for f in findings] == [("error", True)]

@@ -435,7 +435,9 @@ class Evaluator:
 
         group = obj.group
         namespaced = self.catalog.namespaced(group, obj.kind)
-        namespace = obj.namespace if namespaced else ""
+        # A namespaced object without metadata.namespace lands in the client's namespace;
+        # offline we assume "default", as kubectl's default context does.
+        namespace = (obj.namespace or "default") if namespaced else ""
         ns_labels = None
         if namespaced and namespace:
             ns = self.namespaces.get(namespace)
