@@ -82,3 +82,19 @@ def test_program_is_reusable_and_does_not_leak_loop_variables():
 def test_references_lists_the_variables_read():
     program = compile_expression("object.a == params.b && [1].all(object, object > 0)", frozenset({"object", "params"}))
     assert program.references == frozenset({"object", "params"})
+
+
+def test_building_big_values_in_a_loop_runs_out_of_budget_not_memory():
+    program = compile_expression("lists.range(1000).map(i, lists.range(1000000)).size() > 0")
+    with pytest.raises(CelError, match="cost budget exceeded"):
+        program.evaluate({})
+
+
+def test_format_precision_is_bounded():
+    with pytest.raises(CelError, match="precision"):
+        compile_expression("'%.999999999f'.format([1.0])").evaluate({})
+
+
+def test_time_zone_names_are_not_paths():
+    with pytest.raises(CelError, match="unknown time zone"):
+        compile_expression("timestamp('2020-01-01T00:00:00Z').getHours('../../etc/passwd')").evaluate({})

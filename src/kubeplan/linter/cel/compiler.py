@@ -11,7 +11,7 @@ from __future__ import annotations
 from lark import Token, Tree
 
 from kubeplan.linter.cel import library, operators
-from kubeplan.linter.cel.errors import COST, CelError, no_overload
+from kubeplan.linter.cel.errors import COST, BudgetExceeded, CelError, no_overload
 from kubeplan.linter.cel.literals import literal_value
 from kubeplan.linter.cel.values import (
     NONE,
@@ -326,14 +326,14 @@ class Compiler:
 
     def _call(self, impl, args):
         if not args:
-            return lambda env: impl()
+            return lambda env: _charged(env, impl())
         if len(args) == 1:
             (a,) = args
-            return lambda env: impl(a(env))
+            return lambda env: _charged(env, impl(a(env)))
         if len(args) == 2:
             a, b = args
-            return lambda env: impl(a(env), b(env))
-        return lambda env: impl(*[a(env) for a in args])
+            return lambda env: _charged(env, impl(a(env), b(env)))
+        return lambda env: _charged(env, impl(*[a(env) for a in args]))
 
     def _method(self, name, impl, target, args):
         def method(env):
@@ -341,10 +341,10 @@ class Compiler:
             values = [a(env) for a in args]
             methods = getattr(type(recv), "cel_methods", None)
             if methods is not None and name in methods:
-                return methods[name](recv, *values)
+                return _charged(env, methods[name](recv, *values))
             if impl is None:
                 raise no_overload(name, recv, *values)
-            return impl(recv, *values)
+            return _charged(env, impl(recv, *values))
 
         return method
 
@@ -540,3 +540,21 @@ class Compiler:
 
 
 _MISSING = object()
+
+
+def _charged(env, result):
+    """Charge what a function built (lists, maps, strings) to the budget, so a loop that
+    builds big values runs out of budget instead of memory."""
+    t = type(result)
+    if t is list or t is dict:
+        size = len(result)
+    elif t is str or t is bytes:
+        size = len(result) >> 4
+    else:
+        return result
+    if size:
+        cost = env[COST]
+        cost[0] -= size
+        if cost[0] < 0:
+            raise BudgetExceeded()
+    return result

@@ -21,6 +21,9 @@ def _int(name, *values):
             raise no_overload(name, *values)
 
 
+MAX_PRECISION = 100
+
+
 @function("charAt", method=True, glob=False)
 def char_at(s, i):
     _str("charAt", s)
@@ -214,6 +217,8 @@ def format_(template, args):
             while j < n and template[j].isdigit():
                 j += 1
             precision = int(template[i + 1 : j] or "0")
+            if precision > MAX_PRECISION:
+                raise CelError(f"format: precision {precision} is too large (at most {MAX_PRECISION})")
             i = j
         if i >= n:
             raise CelError("format: unterminated formatting clause")

@@ -720,6 +720,8 @@ def _zone(tz):
         return datetime.timezone(-offset if m.group(1) == "-" else offset)
     if tz == "UTC":
         return UTC
+    if not re.match(r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$", tz):
+        raise CelError(f"unknown time zone {tz!r}")
     try:
         from zoneinfo import ZoneInfo
 
