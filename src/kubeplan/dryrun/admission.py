@@ -62,7 +62,21 @@ class _Rejected(Exception):
 Qty = tuple  # (Fraction value, format: "BinarySI" | "DecimalSI" | "DecimalExponent")
 
 
+_QTY_CACHE: dict = {}
+
+
 def _qty(value) -> Qty:
+    if isinstance(value, str):
+        hit = _QTY_CACHE.get(value)
+        if hit is not None:
+            return hit
+        if len(_QTY_CACHE) < 100_000:
+            hit = _QTY_CACHE[value] = _parse_qty(value)
+            return hit
+    return _parse_qty(value)
+
+
+def _parse_qty(value) -> Qty:
     number = q.parse_quantity(value)
     fmt = "DecimalSI"
     if isinstance(value, str):
