@@ -125,6 +125,18 @@ def test_quota_usage_accumulates_and_is_seeded_from_snapshot_pods(cluster):
     )
 
 
+def test_usage_from_zero_takes_the_format_of_what_is_added():
+    cluster = Cluster.from_objects([{
+        "apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "mem", "namespace": "m"},
+        "spec": {"hard": {"requests.memory": "1Gi"}},
+    }])
+    assert admit(pod("a", "m", [container(requests={"memory": "768Mi"})]), cluster).rejected is None
+    assert admit(pod("b", "m", [container(requests={"memory": "512Mi"})]), cluster).rejected == (
+        'pods "b" is forbidden: exceeded quota: mem, requested: requests.memory=512Mi, '
+        "used: requests.memory=768Mi, limited: requests.memory=1Gi"
+    )
+
+
 def test_rejected_pods_do_not_use_quota(cluster):
     big = pod("big", containers=[container(requests={"cpu": "3"}, limits={"cpu": "3"})])
     assert admit(big, cluster).rejected

@@ -57,7 +57,8 @@ class _Rejected(Exception):
 
 # --- quantities as the API server prints them --------------------------------------------
 # Quantity.String(): the canonical form in the format the value was written in (binary
-# suffixes, decimal suffixes or an exponent); sums keep the format of their first term.
+# suffixes, decimal suffixes or an exponent); sums keep the format of their first nonzero
+# term.
 
 Qty = tuple  # (Fraction value, format: "BinarySI" | "DecimalSI" | "DecimalExponent")
 
@@ -88,7 +89,10 @@ def _parse_qty(value) -> Qty:
 
 
 def _add(a: Qty | None, b: Qty) -> Qty:
-    return b if a is None else (a[0] + b[0], a[1])
+    if a is None:
+        return b
+    # Quantity.Add: a zero receiver takes the format of what is added to it
+    return (a[0] + b[0], a[1] if a[0] != 0 else b[1])
 
 
 _DECIMAL_SUFFIX = {-9: "n", -6: "u", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 12: "T", 15: "P", 18: "E"}
