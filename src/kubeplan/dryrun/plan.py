@@ -173,7 +173,7 @@ def make_plan(objects: list, cluster, config=None, seed: int | None = None, expl
             placement.message = f'not handled: schedulerName "{scheduler_name}" is not a profile of this scheduler'
             continue
         for claim in getattr(planned, "claims", None) or []:
-            cluster.add(claim)
+            _add_claim(cluster, handle, claim)
         try:
             pi = pod_info(pod, classes, len(queue), snapshot.templates)
         except PodSpecError as exc:
@@ -193,6 +193,19 @@ def make_plan(objects: list, cluster, config=None, seed: int | None = None, expl
             snapshot.add_pod(pi, snapshot.index[outcome.node])
     plan.nodes = node_usage(snapshot)
     return plan
+
+
+def _add_claim(cluster, handle, claim: dict) -> None:
+    """A PVC the plan creates (StatefulSet volumeClaimTemplates): known to the volume
+    plugins from now on, its dynamic provisioning still to happen."""
+    meta = claim.get("metadata") or {}
+    key = (meta.get("namespace") or "default", meta.get("name"))
+    volumes = handle.volumes()
+    if key in volumes.pvcs:
+        return  # the claim exists already (a snapshot of a running StatefulSet)
+    cluster.add(claim)
+    volumes.pvcs[key] = claim
+    volumes.planned_claims.add(key)
 
 
 def node_usage(snapshot) -> list:

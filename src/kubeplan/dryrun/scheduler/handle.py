@@ -14,6 +14,15 @@ class Handle:
         self.scheduler = None
         self._services = None
         self._owners = None
+        self._volumes = None
+
+    def volumes(self):
+        """PVC / PV / StorageClass lookups (VolumeIndex), built on first use."""
+        if self._volumes is None:
+            from .volumes import VolumeIndex
+
+            self._volumes = VolumeIndex(self.cluster)
+        return self._volumes
 
     def _service_selectors(self):
         if self._services is None:

@@ -133,7 +133,7 @@ def pod_info(pod: dict, priority_classes: dict | None = None, seq: int = 0, temp
         template=template,
         pod=pod,
         terminating=bool(meta.get("deletionTimestamp")),
-        start_time=str(status.get("startTime") or meta.get("creationTimestamp") or ""),
+        start_time=str(status.get("startTime") or ""),  # none yet: counts as "now" (latest)
         seq=seq,
     )
 

@@ -94,11 +94,19 @@ class Scheduler:
             outcome.explain = record
             return self._post_filter(pi, err, outcome, explain)
         if len(feasible) == 1:
-            outcome.node = self.snapshot.names[feasible[0]]
+            chosen = int(feasible[0])
         else:
-            outcome.node = self.snapshot.names[self.prioritize_and_select(state, pi, feasible, record)]
+            chosen = self.prioritize_and_select(state, pi, feasible, record)
+        self._reserve(state, pi, chosen)
+        outcome.node = self.snapshot.names[chosen]
         outcome.explain = record
         return outcome
+
+    def _reserve(self, state, pi, node: int) -> None:
+        for plugin in self.profile.filter:
+            reserve = getattr(plugin, "reserve", None)
+            if reserve is not None:
+                reserve(state, pi, node)
 
     def _post_filter(self, pi: PodInfo, err: FitError, outcome: Outcome, explain: bool) -> Outcome:
         for plugin in self.profile.post_filter:
@@ -131,6 +139,7 @@ class Scheduler:
         fails = self.node_status(state, pi, node)
         if fails is not None:
             return None
+        self._reserve(state, pi, node)
         record = {"filter": {node_name: {p.name: "passed" for p in self.profile.filter}}, "score": {}, "finalScore": {}} if explain else None
         return Outcome(node=node_name, explain=record)
 
@@ -185,6 +194,8 @@ class Scheduler:
         if num == 0:
             raise FitError(n_all, {}, "", absent)
         to_find = self.num_feasible_nodes_to_find(num)
+        if not self.profile.score:
+            to_find = 1  # nothing to compare nodes by: the first feasible one will do
         start = self.next_start % num
         order = np.concatenate([candidates[start:], candidates[:start]]) if start else candidates
         fail_at = self.run_filters(state, pi, order)
@@ -194,7 +205,7 @@ class Scheduler:
             feasible_pos = feasible_pos[:to_find]
         else:
             processed = num
-        self.next_start = (self.next_start + processed) % num
+        self.next_start = (self.next_start + processed) % n_all
         feasible = order[feasible_pos]
         if record is not None:
             self._explain_filters(state, pi, order[:processed], fail_at[:processed], record)
