@@ -34,8 +34,16 @@ class Build:
         if "originAnnotations" in self.metadata:
             buildmetadata.set_generator_origin(res, target, field_name, self.root)
 
+    def note_plugin_generated(self, res, target, kind) -> None:
+        if "originAnnotations" in self.metadata:
+            buildmetadata.set_plugin_origin(res, target, kind, self.root)
+
     def note_transformer(self, resmap, target, name) -> None:
-        pass
+        if "transformerAnnotations" in self.metadata:
+            buildmetadata.note_transformer(resmap, target, name, self.root)
+
+    def note_plugin_transformer(self, resmap, target, kind) -> None:
+        self.note_transformer(resmap, target, kind)
 
     def with_schema(self, acc):
         return _SchemaView(self, acc)

@@ -26,6 +26,16 @@ def set_generator_origin(res, target, field_name, root) -> None:
     }
 
 
+def set_plugin_origin(res, target, kind, root) -> None:
+    res.origin = {"configuredIn": _relative(target.kust.path, root), "configuredBy": {"apiVersion": "builtin", "kind": kind}}
+
+
+def note_transformer(resmap, target, name, root) -> None:
+    entry = {"configuredIn": _relative(target.kust.path, root), "configuredBy": {"apiVersion": "builtin", "kind": name}}
+    for res in resmap:
+        res.transformations.append(entry)
+
+
 def finish(resources, options) -> None:
     for res in resources:
         if "originAnnotations" in options and res.origin:

@@ -22,6 +22,7 @@ SECTIONS = (
     "nameSuffix",
     "namespace",
     "commonLabels",
+    "labels",
     "templateLabels",
     "commonAnnotations",
     "nameReference",
@@ -57,7 +58,8 @@ def split_path(path: str) -> tuple:
             current += char
         i += 1
     parts.append(current)
-    return tuple(p[:-2] if p.endswith("[]") else p for p in parts if p != "")
+    # "[]" stays on a part: it marks a list, which is walked but never created
+    return tuple(p for p in parts if p != "")
 
 
 def make_spec(entry: dict, where: str = "") -> FieldSpec:
@@ -230,6 +232,10 @@ def visit(data, path: tuple, fn, create=None, trail=()) -> None:
         return
     key = path[0]
     rest = path[1:]
+    if key.endswith("[]"):
+        key = key[:-2]
+        if create is not None and data.get(key) is None:
+            return
     if not rest:
         if key not in data or data[key] is None:
             if create is None:

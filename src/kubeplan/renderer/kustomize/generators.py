@@ -45,12 +45,12 @@ def generate(kind: str, entry, options, loader, where: str, line: int) -> Resour
                 text = value.decode("utf-8")
             except UnicodeDecodeError:
                 if kind == "ConfigMap":
-                    binary[key] = base64.b64encode(value).decode("ascii")
+                    binary[key] = encode_base64(value)
                 else:
-                    data[key] = base64.b64encode(value).decode("ascii")
+                    data[key] = encode_base64(value)
                 continue
             value = text
-        data[key] = base64.b64encode(value.encode("utf-8")).decode("ascii") if kind == "Secret" else value
+        data[key] = encode_base64(value.encode("utf-8")) if kind == "Secret" else value
 
     merged = _merge_options(options, entry.get("options"), where, line)
     meta: dict = {"name": name}
@@ -64,7 +64,7 @@ def generate(kind: str, entry, options, loader, where: str, line: int) -> Resour
     obj: dict = {"apiVersion": "v1", "kind": kind, "metadata": meta}
     if kind == "Secret":
         obj["type"] = entry.get("type") or "Opaque"
-    if data or kind == "ConfigMap" and not binary:
+    if data:
         obj["data"] = data
     if binary:
         obj["binaryData"] = binary
@@ -75,6 +75,14 @@ def generate(kind: str, entry, options, loader, where: str, line: int) -> Resour
     res.needs_hash = not merged["disableNameSuffixHash"]
     res.behavior = behavior or "create"
     return res
+
+
+def encode_base64(value: bytes) -> str:
+    """Base64 as kustomize writes Secret data: 70-column lines once it is that long."""
+    encoded = base64.b64encode(value).decode("ascii")
+    if len(encoded) < 70:
+        return encoded
+    return "".join(encoded[i:i + 70] + "\n" for i in range(0, len(encoded), 70))
 
 
 def _merge_options(global_options, local_options, where, line) -> dict:

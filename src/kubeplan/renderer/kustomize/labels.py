@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kubeplan.errors import KubeplanError
-from kubeplan.renderer.kustomize.fieldspec import FieldSpec, make_spec, visit
+from kubeplan.renderer.kustomize.fieldspec import FieldSpec, make_spec, merge_specs, visit
 from kubeplan.renderer.kustomize.resource import Gvk
 
 METADATA_LABELS = FieldSpec(Gvk(), ("metadata", "labels"), True, "metadata/labels")
@@ -53,15 +53,12 @@ def apply_map(resmap, pairs: dict, specs) -> None:
 
 
 def label_specs(entry: dict, config, where=None) -> list:
-    """The field specs of one ``labels:`` entry."""
+    """The field specs of one ``labels:`` entry: its own ``fields``, the configured
+    ``labels`` specs, then selectors (includeSelectors) or templates (includeTemplates)."""
     specs = [make_spec(f, where) for f in entry.get("fields") or ()]
+    specs = merge_specs(specs, config.specs["labels"], where)
     if entry.get("includeSelectors"):
-        extra = config.specs["commonLabels"]
-    else:
-        extra = [METADATA_LABELS]
-        if entry.get("includeTemplates"):
-            extra = extra + config.specs["templateLabels"]
-    for spec in extra:
-        if not any(s.gvk == spec.gvk and s.path == spec.path for s in specs):
-            specs.append(spec)
-    return specs
+        return merge_specs(specs, config.specs["commonLabels"], where)
+    if entry.get("includeTemplates"):
+        specs = merge_specs(specs, config.specs["templateLabels"], where)
+    return merge_specs(specs, [METADATA_LABELS], where)

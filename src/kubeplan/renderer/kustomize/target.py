@@ -312,7 +312,8 @@ def _copy_meta(res, old) -> None:
     res.prev_ids = list(old.prev_ids)
     res.prefixes = list(old.prefixes)
     res.suffixes = list(old.suffixes)
-    res.needs_hash = res.needs_hash or old.needs_hash
+    # the hash build-annotation survives only when both objects carry it
+    res.needs_hash = res.needs_hash and old.needs_hash
     res.ref_vars = list(old.ref_vars)
 
 

@@ -123,8 +123,10 @@ def resolve_plain(text: str):
     return text
 
 
-def _scalar_value(node: ScalarNode):
+def _scalar_value(node: ScalarNode, raw: bool = False):
     tag = node.tag
+    if raw:  # annotation values: kustomize keeps the text, as a string
+        return node.value if (node.value or node.style) else ""
     if not node.style and tag == "tag:yaml.org,2002:str":
         return resolve_plain(node.value)
     if tag == "tag:yaml.org,2002:binary":
@@ -147,7 +149,7 @@ class _Builder:
 
     def build(self, node, path):
         if isinstance(node, ScalarNode):
-            return _scalar_value(node)
+            return _scalar_value(node, len(path) >= 3 and path[-3] == "metadata" and path[-2] == "annotations")
         if isinstance(node, SequenceNode):
             out = []
             for item in node.value:
