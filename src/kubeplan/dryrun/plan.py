@@ -158,6 +158,7 @@ def make_plan(objects: list, cluster, config=None, seed: int | None = None, expl
 
     plan = Plan(explained=explain)
     queue = []
+    seen_owners = {((rs.get("metadata") or {}).get("namespace") or "default", (rs.get("metadata") or {}).get("name")) for rs in cluster.replica_sets}
     for planned in expand_pods(objects, cluster, seed or 0):
         pod, rejected = _admit(planned.pod, cluster)
         placement = Placement(pod=pod, owner=planned.owner)
@@ -174,6 +175,7 @@ def make_plan(objects: list, cluster, config=None, seed: int | None = None, expl
             continue
         for claim in getattr(planned, "claims", None) or []:
             _add_claim(cluster, handle, claim)
+        _add_replica_set(cluster, pod, planned.source, seen_owners)
         try:
             pi = pod_info(pod, classes, len(queue), snapshot.templates)
         except PodSpecError as exc:
@@ -193,6 +195,32 @@ def make_plan(objects: list, cluster, config=None, seed: int | None = None, expl
             snapshot.add_pod(pi, snapshot.index[outcome.node])
     plan.nodes = node_usage(snapshot)
     return plan
+
+
+def _add_replica_set(cluster, pod: dict, source, seen: set) -> None:
+    """The ReplicaSet a Deployment's pods belong to exists once it is applied; the default
+    topology spread constraints read its selector (the Deployment's plus pod-template-hash)."""
+    meta = pod.get("metadata") or {}
+    ref = next((r for r in meta.get("ownerReferences") or [] if isinstance(r, dict) and r.get("controller")), None)
+    if not ref or ref.get("kind") != "ReplicaSet" or source is None or source.kind != "Deployment":
+        return
+    key = (meta.get("namespace") or "default", ref.get("name"))
+    if key in seen:
+        return
+    seen.add(key)
+    selector = (source.data.get("spec") or {}).get("selector")
+    if not isinstance(selector, dict):
+        return
+    selector = {**selector, "matchLabels": dict(selector.get("matchLabels") or {})}
+    template_hash = (meta.get("labels") or {}).get("pod-template-hash")
+    if template_hash:
+        selector["matchLabels"]["pod-template-hash"] = template_hash
+    cluster.add({
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": {"name": key[1], "namespace": key[0]},
+        "spec": {"selector": selector},
+    })
 
 
 def _add_claim(cluster, handle, claim: dict) -> None:
