@@ -21,7 +21,7 @@ kubeplan judges every input object as the API server would judge its creation:
 from __future__ import annotations
 
 from kubeplan.linter.cel.errors import CelError
-from kubeplan.linter.cel.library import register_wrapper
+from kubeplan.linter.cel.registry import register_wrapper
 
 ANONYMOUS = {"username": "system:anonymous", "groups": ["system:unauthenticated"]}
 

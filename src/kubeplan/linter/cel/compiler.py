@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from lark import Token, Tree
 
-from kubeplan.linter.cel import library, operators
+from kubeplan.linter.cel import library, macros, operators
+from kubeplan.linter.cel.registry import FUNCTIONS, METHODS, WRAPPER_METHODS
 from kubeplan.linter.cel.errors import COST, BudgetExceeded, CelError, no_overload
 from kubeplan.linter.cel.literals import literal_value
 from kubeplan.linter.cel.values import (
@@ -19,6 +20,7 @@ from kubeplan.linter.cel.values import (
     CelType,
     Optional,
     cel_equal,
+    check_map_key,
     compare,
     map_lookup,
 )
@@ -313,15 +315,15 @@ class Compiler:
         if name in ("optMap", "optFlatMap") and len(arg_trees) == 2 and self._ident_name(arg_trees[0]):
             return self._opt_map(name, target_tree, arg_trees, tree)
         namespace = self._qualified_name(target_tree)
-        if namespace is not None and f"{namespace}.{name}" in library.FUNCTIONS:
-            impl = library.FUNCTIONS[f"{namespace}.{name}"]
+        if namespace is not None and f"{namespace}.{name}" in FUNCTIONS:
+            impl = FUNCTIONS[f"{namespace}.{name}"]
             args = [self.compile(a) for a in arg_trees]
             return self._call(impl, args)
-        if name not in library.METHODS and name not in library.WRAPPER_METHODS:
+        if name not in METHODS and name not in WRAPPER_METHODS:
             raise self.error(f"undeclared reference to '{name}' (no such function)", name_token)
         target = self.compile(target_tree)
         args = [self.compile(a) for a in arg_trees]
-        impl = library.METHODS.get(name)
+        impl = METHODS.get(name)
         return self._method(name, impl, target, args)
 
     def _call(self, impl, args):
@@ -369,7 +371,7 @@ class Compiler:
         var = self._ident_name(arg_trees[0])
         target = self.compile(target_tree)
         body, weight = self._scoped([var], arg_trees[1:])
-        return library.make_macro(name, var, target, body, weight, COST)
+        return macros.make_macro(name, var, target, body, weight, COST)
 
     def _comprehension2(self, name, target_tree, arg_trees, tree):
         first = self._ident_name(arg_trees[0])
@@ -380,7 +382,7 @@ class Compiler:
             raise self.error(f"{name}(): the two variables must differ", tree)
         target = self.compile(target_tree)
         body, weight = self._scoped([first, second], arg_trees[2:])
-        return library.make_macro2(name, first, second, target, body, weight, COST)
+        return macros.make_macro2(name, first, second, target, body, weight, COST)
 
     def _opt_map(self, name, target_tree, arg_trees, tree):
         var = self._ident_name(arg_trees[0])
@@ -437,7 +439,7 @@ class Compiler:
         arg_trees = self._args(tree, 1)
         if name == "has":
             return self._has(arg_trees, tree)
-        impl = library.FUNCTIONS.get(name)
+        impl = FUNCTIONS.get(name)
         if impl is None:
             raise self.error(f"undeclared reference to '{name}' (no such function)", name_token)
         return self._call(impl, [self.compile(a) for a in arg_trees])
@@ -504,7 +506,7 @@ class Compiler:
         def map_lit(env):
             out = {}
             for opt, key_fn, value_fn in entries:
-                key = library.check_map_key(key_fn(env))
+                key = check_map_key(key_fn(env))
                 value = value_fn(env)
                 if opt:
                     if type(value) is not Optional:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 
 from kubeplan.linter.cel.errors import CelError, no_overload
-from kubeplan.linter.cel.library import function
+from kubeplan.linter.cel.registry import function
 from kubeplan.linter.cel.operators import add
 from kubeplan.linter.cel.values import NONE, Optional, Uint, cel_equal, compare
 

@@ -5,7 +5,8 @@ reverse, strings.quote and format. Indexes count code points, as in cel-go."""
 from __future__ import annotations
 
 from kubeplan.linter.cel.errors import CelError, no_overload
-from kubeplan.linter.cel.library import function, to_string
+from kubeplan.linter.cel.library import to_string
+from kubeplan.linter.cel.registry import function
 from kubeplan.linter.cel.values import Uint, type_name
 
 

@@ -1,3 +1,12 @@
-"""Imports the extension libraries so they register their functions."""
+"""Imports the library modules so they register their functions."""
 
-from kubeplan.linter.cel import admission, ext_lists, ext_strings, k8s_library, library, quantity  # noqa: F401
+from kubeplan.linter.cel import (  # noqa: F401
+    admission,
+    ext_lists,
+    ext_strings,
+    k8s_library,
+    library,
+    optionals,
+    quantity,
+    timelib,
+)

@@ -7,7 +7,8 @@ import ipaddress
 import urllib.parse
 
 from kubeplan.linter.cel.errors import CelError, no_overload
-from kubeplan.linter.cel.library import compile_regex, function, register_wrapper
+from kubeplan.linter.cel.library import compile_regex
+from kubeplan.linter.cel.registry import function, register_wrapper
 
 
 # -- regex --------------------------------------------------------------------------------------

@@ -10,11 +10,6 @@ from kubeplan.linter.cel.values import INT64_MIN, Uint, check_int, check_uint
 
 _TS = datetime.datetime
 _DUR = datetime.timedelta
-_MIN_TS = datetime.datetime(1, 1, 1, tzinfo=datetime.timezone.utc)
-
-
-def _time_result(value):
-    return value
 
 
 def add(a, b):

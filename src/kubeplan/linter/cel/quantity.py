@@ -8,7 +8,7 @@ import re
 from fractions import Fraction
 
 from kubeplan.linter.cel.errors import CelError, no_overload
-from kubeplan.linter.cel.library import function, register_wrapper
+from kubeplan.linter.cel.registry import function, register_wrapper
 from kubeplan.linter.cel.values import INT64_MAX, INT64_MIN
 
 _QUANTITY = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$")
