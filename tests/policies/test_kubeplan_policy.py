@@ -182,3 +182,26 @@ spec:
 """
     findings = linter.run("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n", policy, {"runaway"})
     assert [(f.severity, "cost budget exceeded" in f.message) for f in findings] == [("error", True)]
+
+
+@pytest.mark.parametrize(
+    "variables, expression, message",
+    [
+        ([("a", "1")], "variables.b == 1", "no variable named 'b'"),
+        ([("a", "variables.b"), ("b", "1")], "variables.a == 1", "only use the variables defined before it"),
+    ],
+)
+def test_variable_references_are_checked_when_loading(linter, variables, expression, message):
+    items = "\n".join(f"    - name: {n}\n      expression: \"{e}\"" for n, e in variables)
+    policy = f"""
+apiVersion: kubeplan.io/v1alpha1
+kind: Policy
+metadata: {{name: vars}}
+spec:
+  variables:
+{items}
+  validations:
+    - expression: "{expression}"
+"""
+    with pytest.raises(KubeplanError, match=message):
+        linter.run("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n", policy)

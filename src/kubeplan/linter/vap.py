@@ -271,12 +271,34 @@ def compile_policy(obj: ManifestObject) -> Policy:
         if not (not kubeplan_policy and obj.get(("spec", "auditAnnotations"))):
             reader.fail("the policy has no validations" + (" or violations" if kubeplan_policy else ""), ("spec",))
 
+    _check_variable_references(reader, policy)
     every = policy.match_conditions + policy.variables + [v.expr for v in policy.validations] + policy.violations
     every += [v.message_expr for v in policy.validations if v.message_expr]
     references = set().union(*(e.program.references for e in every)) if every else set()
     policy.needs_pod = bool(references & POD_VARIABLES)
     policy.needs_inputs = "inputs" in references
     return policy
+
+
+def _check_variable_references(reader: _Reader, policy: Policy) -> None:
+    """``variables.x`` must name a variable; a variable may use only those before it."""
+    names = [v.name for v in policy.variables]
+    exprs = [(e, names) for e in policy.match_conditions]
+    exprs += [(v, names[:i]) for i, v in enumerate(policy.variables)]
+    exprs += [(v.expr, names) for v in policy.validations]
+    exprs += [(v.message_expr, names) for v in policy.validations if v.message_expr]
+    exprs += [(e, names) for e in policy.violations]
+    for expr, allowed in exprs:
+        for variable, field_name in sorted(expr.program.selections):
+            if variable == "variables" and field_name not in allowed:
+                later = " (a variable may only use the variables defined before it)" if field_name in names else ""
+                loc = expr.location
+                raise KubeplanError(
+                    f"{reader.label}: {expr.field}: no variable named {field_name!r}{later}"
+                    f" in CEL expression {_one_line(expr.source)!r}",
+                    loc.file,
+                    loc.line or None,
+                )
 
 
 def compile_binding(obj: ManifestObject) -> Binding:

@@ -21,12 +21,15 @@ __all__ = ["CelError", "Program", "compile_expression", "DEFAULT_BUDGET"]
 class Program:
     """A compiled CEL expression; ``evaluate`` may be called any number of times."""
 
-    __slots__ = ("source", "variables", "references", "cost", "_fn")
+    __slots__ = ("source", "variables", "references", "selections", "cost", "_fn")
 
-    def __init__(self, source: str, variables: frozenset, fn, cost: int, references: frozenset = frozenset()):
+    def __init__(
+        self, source: str, variables: frozenset, fn, cost: int, references=frozenset(), selections=frozenset()
+    ):
         self.source = source
         self.variables = variables
         self.references = references  # the declared variables the expression reads
+        self.selections = selections  # (variable, field) pairs it selects, e.g. ("variables", "x")
         self.cost = cost  # static size of the expression, charged once per evaluation
         self._fn = fn
 
@@ -74,4 +77,11 @@ def compile_expression(source: str, variables: frozenset = frozenset({"object"})
         if exc.expression is None:
             exc.expression = source
         raise
-    return Program(source, frozenset(variables), fn, compiler.nodes, frozenset(compiler.references))
+    return Program(
+        source,
+        frozenset(variables),
+        fn,
+        compiler.nodes,
+        frozenset(compiler.references),
+        frozenset(compiler.selections),
+    )

@@ -47,6 +47,7 @@ class Compiler:
         self.scopes: list[str] = []  # comprehension variables in scope, innermost last
         self.nodes = 0  # static size, the base cost of one evaluation
         self.references: set = set()  # declared variables the expression reads
+        self.selections: set = set()  # (variable, field) of `variable.field` selections
 
     # -- helpers ---------------------------------------------------------------------------
     def error(self, message: str, tree) -> CelError:
@@ -232,6 +233,8 @@ class Compiler:
             self.nodes += 1
             base = unwrap(base.children[0])
         names.reverse()
+        if isinstance(base, Tree) and base.data == "ident" and str(base.children[0]) not in self.scopes:
+            self.selections.add((str(base.children[0]), names[0]))
         target = self.compile(base)
         if len(names) == 1:
 
