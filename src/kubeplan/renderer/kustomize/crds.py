@@ -1,45 +1,75 @@
-"""``crds:``: name references declared in CRD OpenAPI schemas (``x-kubernetes-object-ref-*``)."""
+"""``crds:``: OpenAPI definitions (``{type name: {Schema: ...}}``) whose properties carry
+kustomize's extensions: name references (``x-kubernetes-object-ref-kind``), labels
+(``x-kubernetes-label-selector``), annotations and identities (name prefix)."""
 
 from __future__ import annotations
 
+import json
+
+from kubeplan.errors import KubeplanError
 from kubeplan.renderer.kustomize.fieldspec import FieldSpec, NameRef, TransformerConfig
 from kubeplan.renderer.kustomize.resource import Gvk
+from kubeplan.renderer.kustomize.yamlio import YamlError, load_documents
 
 
-def config_from_crds(docs, where) -> TransformerConfig:
-    config = TransformerConfig()
-    for doc in docs:
-        if not isinstance(doc, dict):
+def parse_crd_file(text: str, file: str) -> dict:
+    try:
+        if text.lstrip().startswith("{"):
+            data = json.loads(text)
+        else:
+            docs = load_documents(text)
+            data = docs[0][0] if docs else {}
+    except (ValueError, YamlError) as exc:
+        raise KubeplanError(f"cannot read CRD definitions: {exc}", file) from None
+    if not isinstance(data, dict):
+        raise KubeplanError("CRD definitions must be a mapping of type names to schemas", file)
+    return data
+
+
+def config_from_definitions(definitions: dict, file: str) -> TransformerConfig:
+    result = TransformerConfig()
+    for name in sorted(definitions):
+        properties = _properties(definitions, name)
+        if not all(key in properties for key in ("kind", "apiVersion", "metadata")):
             continue
-        spec = doc.get("spec") or {}
-        names = spec.get("names") or {}
-        kind = names.get("kind") if isinstance(names, dict) else None
-        group = spec.get("group") or ""
-        versions = spec.get("versions") or []
-        schemas = []
-        if isinstance(spec.get("validation"), dict):
-            schemas.append((spec.get("version") or "", spec["validation"].get("openAPIV3Schema")))
-        for version in versions if isinstance(versions, list) else []:
-            if isinstance(version, dict) and isinstance(version.get("schema"), dict):
-                schemas.append((version.get("name") or "", version["schema"].get("openAPIV3Schema")))
-        if not kind:
-            continue
-        for version, schema in schemas:
-            _walk(schema, (), Gvk(group, version, kind), config)
-    return config
+        one = TransformerConfig()
+        _load(one, Gvk(kind=name.split(".")[-1]), definitions, name, (), 0)
+        result = result.merge(one, file)
+    return result
 
 
-def _walk(schema, path, referrer: Gvk, config) -> None:
-    if not isinstance(schema, dict):
+def _properties(definitions, name) -> dict:
+    api = definitions.get(name)
+    if not isinstance(api, dict):
+        return {}
+    schema = api.get("Schema") or api.get("schema") or {}
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    return props if isinstance(props, dict) else {}
+
+
+def _spec(gvk: Gvk, path: tuple) -> FieldSpec:
+    return FieldSpec(gvk, path, False, "/".join(path))
+
+
+def _load(config, gvk, definitions, type_name, path, depth) -> None:
+    if depth > 50:
         return
-    ref_kind = schema.get("x-kubernetes-object-ref-kind")
-    if ref_kind and path:
-        name_key = schema.get("x-kubernetes-object-ref-name-key") or "name"
-        full = path + (name_key,) if schema.get("type") == "object" or schema.get("properties") else path
-        spec = FieldSpec(referrer, full, False, "/".join(full))
-        config.add_name_ref(NameRef(Gvk(kind=str(ref_kind), version=str(schema.get("x-kubernetes-object-ref-api-version") or "")), (spec,)))
-    for key, sub in (schema.get("properties") or {}).items():
-        _walk(sub, path + (key,), referrer, config)
-    items = schema.get("items")
-    if isinstance(items, dict):
-        _walk(items, path, referrer, config)
+    for prop_name in sorted(_properties(definitions, type_name)):
+        prop = _properties(definitions, type_name)[prop_name]
+        if not isinstance(prop, dict):
+            continue
+        here = path + (prop_name,)
+        if isinstance(prop.get("x-kubernetes-annotation"), str):
+            config.add_specs("commonAnnotations", [_spec(gvk, here)])
+        if isinstance(prop.get("x-kubernetes-label-selector"), str):
+            config.add_specs("commonLabels", [_spec(gvk, here)])
+        if isinstance(prop.get("x-kubernetes-identity"), str):
+            config.add_specs("namePrefix", [_spec(gvk, here)])
+        version, kind = prop.get("x-kubernetes-object-ref-api-version"), prop.get("x-kubernetes-object-ref-kind")
+        if isinstance(version, str) and isinstance(kind, str):
+            key = prop.get("x-kubernetes-object-ref-name-key")
+            key = key if isinstance(key, str) else "name"
+            config.add_name_ref(NameRef(Gvk(version=version, kind=kind), (_spec(gvk, here + (key,)),)))
+        ref = prop.get("$ref")
+        if isinstance(ref, str) and ref:
+            _load(config, gvk, definitions, ref, here, depth + 1)

@@ -90,9 +90,12 @@ class _Updater:
             return
         candidates = self.candidates
         if "namespace" in node:
+            # grouped by effective namespace (original first), cluster-scoped left out
             namespace = node["namespace"]
-            by_org = [r for r in candidates if r.org_id().namespace == namespace]
-            candidates = by_org or [r for r in candidates if r.namespace == namespace]
+            by_org = [r for r in candidates if not r.cur_id().cluster_scoped and r.org_id().effective_namespace == namespace]
+            candidates = by_org or [
+                r for r in candidates if not r.cur_id().cluster_scoped and r.cur_id().effective_namespace == namespace
+            ]
         referral = self._select(old, candidates, _names_and_namespaces_same)
         if referral is None:
             return
@@ -125,9 +128,10 @@ class _Updater:
         found = [r for r in found if _affixes_equal(r, self.referrer, allow_empty=True)]
         if len(found) == 1:
             return found[0]
-        strict = [r for r in found if _affixes_equal(r, self.referrer, allow_empty=False)]
-        if len(strict) == 1:
-            return strict[0]
+        if len(found) > 1:
+            found = [r for r in found if _affixes_equal(r, self.referrer, allow_empty=False)]
+        if len(found) == 1:
+            return found[0]
         if not found:
             return None
         if all_same(found):

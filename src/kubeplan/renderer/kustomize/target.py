@@ -151,13 +151,11 @@ class Target:
         acc.config = acc.config.merge(config, self.where)
 
     def load_crds(self, acc: Accumulator) -> None:
-        from kubeplan.renderer.kustomize.crds import config_from_crds
+        from kubeplan.renderer.kustomize.crds import config_from_definitions, parse_crd_file
 
         for entry in self.kust.get("crds", []):
             file, text = self.loader.read_text(str(entry), self.where)
-            docs = [doc for doc, _, _ in _load(text, file) if doc]
-            acc.config = acc.config.merge(config_from_crds(docs, file), file)
-            acc.crd_schemas.extend(docs)
+            acc.config = acc.config.merge(config_from_definitions(parse_crd_file(text, file), file), file)
 
     def load_openapi(self, acc: Accumulator) -> None:
         spec = self.kust.get("openapi")
