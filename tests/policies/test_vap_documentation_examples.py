@@ -379,3 +379,34 @@ def test_bad_policies_are_user_errors_with_file_and_line(linter, change, message
         linter.run(deployment("web", "default", 1), policy)
     assert message in info.value.message
     assert info.value.file.endswith("policies.yaml") and info.value.line
+
+
+AUDIT_ANNOTATIONS = """
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: demo-policy.example.com
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    resourceRules:
+    - apiGroups:   ["apps"]
+      apiVersions: ["v1"]
+      operations:  ["CREATE", "UPDATE"]
+      resources:   ["deployments"]
+  validations:
+    - key: "high-replica-count"
+      expression: "object.spec.replicas > 50"
+      messageExpression: "'Deployment spec.replicas set to ' + string(object.spec.replicas)"
+  auditAnnotations:
+    - key: "high-replica-count"
+      valueExpression: "'Deployment spec.replicas set to ' + string(object.spec.replicas)"
+"""
+
+
+def test_audit_annotations_are_compiled_and_otherwise_ignored(linter):
+    findings = linter.run(deployment("few", "default", 3), AUDIT_ANNOTATIONS, RULE)
+    assert [f.message for f in findings] == ["Deployment spec.replicas set to 3"]
+    broken = AUDIT_ANNOTATIONS.replace("valueExpression: \"'Deployment", "valueExpression: \"(('Deployment")
+    with pytest.raises(KubeplanError, match="auditAnnotations"):
+        linter.run(deployment("few", "default", 3), broken)

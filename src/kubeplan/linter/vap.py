@@ -248,6 +248,12 @@ def compile_policy(obj: ManifestObject) -> Policy:
             field_path = parse_field_path(item["fieldPath"])
         policy.validations.append(Validation(expr, message or "", message_expr, reason, field_path))
 
+    # auditAnnotations have no effect offline, but a broken one is still a broken policy.
+    for i, item in enumerate(reader.get(("spec", "auditAnnotations"), list, [])):
+        if not isinstance(item, dict):
+            reader.fail(f"spec.auditAnnotations[{i}] must be a mapping", ("spec", "auditAnnotations", i))
+        reader.compile(("spec", "auditAnnotations", i, "valueExpression"), variables)
+
     if kubeplan_policy:
         severity = reader.get(("spec", "severity"), str, "error")
         if severity not in SEVERITIES:
