@@ -51,10 +51,14 @@ def _render_error(exc, chart) -> KubeplanError:
     import re
 
     message = _one_line(exc)
-    match = re.search(r"template: ([^:\s]+):(\d+)(?::(\d+))?: (.*)", message)
+    # "execution error at (web/templates/x.yaml:2:6): need x", "parse error at (...:2): ..."
+    match = re.search(r"(\w[\w ]*error) at \(([^:()\s]+):(\d+)(?::(\d+))?\): (.*)", message)
+    if match is None:  # Go's own "template: web/templates/x.yaml:12:3: executing ..."
+        match = re.search(r"()template: ([^:\s]+):(\d+)(?::(\d+))?: (.*)", message)
     if match:
-        name, line, column, rest = match.group(1), int(match.group(2)), match.group(3), match.group(4)
-        return KubeplanError(f"template error: {rest}", disk_path(chart, name), line, int(column) if column else None)
+        kind, name, line, column, rest = match.groups()
+        prefix = f"{kind}: " if kind else "template error: "
+        return KubeplanError(f"{prefix}{rest}", disk_path(chart, name), int(line), int(column) if column else None)
     return KubeplanError(f"helm: {message}", chart.chart_yaml)
 
 

@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 
 import yaml
+from jinja2 import Undefined
 
 from kubeplan.model.yamlload import YamlProblem, iter_documents
 
@@ -45,7 +46,16 @@ def go_str(value) -> str:
         return "map[" + " ".join(f"{k}:{go_str(value[k]) if value[k] is not None else '<nil>'}" for k in sorted(value)) + "]"
     if isinstance(value, (list, tuple)):
         return "[" + " ".join(go_str(v) if v is not None else "<nil>" for v in value) + "]"
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Undefined):
+        return str(value)  # "" (or an error in strict mode)
+    if hasattr(value, "as_data"):
+        return go_str(value.as_data())
+    if callable(value):
+        return ""  # a method is not a value; never print an address (output must be deterministic)
+    text = str(value)
+    return text if " at 0x" not in text else f"<{type(value).__name__}>"
 
 
 def go_float(value: float) -> str:

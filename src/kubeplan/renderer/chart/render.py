@@ -212,10 +212,14 @@ class _GoFile:
 
 
 def _origin_location(rendered, line: int) -> Location:
+    """The template line of a rendered line (or of the nearest line above it we know)."""
     origins = getattr(rendered, "origins", None) or []
-    if 0 < line <= len(origins) and origins[line - 1] is not None:
-        origin = origins[line - 1]
-        return Location(origin.file, origin.line)
+    index = min(line, len(origins)) - 1
+    while index >= 0:
+        origin = origins[index]
+        if origin is not None:
+            return Location(origin.file, origin.line)
+        index -= 1
     return Location(rendered.file)
 
 
