@@ -51,7 +51,7 @@ class Build:
     def schema_for(self, acc):
         from kubeplan.renderer.kustomize.strategic_merge import MergeSchema
 
-        key = (id(acc), len(acc.crd_schemas), len(acc.openapi))
+        key = acc.openapi[-1][:2] if acc.openapi else None
         schema = self._schema_cache.get(key)
         if schema is None:
             schema = MergeSchema.default()
@@ -62,11 +62,20 @@ class Build:
 
                     docs = load_documents(value)
                     if docs and isinstance(docs[0][0], dict):
-                        schema = schema.with_openapi(docs[0][0])
-            if acc.crd_schemas:
-                schema = schema.with_crds(acc.crd_schemas)
+                        schema = _with_builtin_definitions(schema.with_openapi(docs[0][0]), schema)
             self._schema_cache[key] = schema
         return schema
+
+
+def _with_builtin_definitions(custom, builtin):
+    """kyaml adds a custom schema's definitions to the built-in ones it already parsed
+    (same names replaced), so a custom type may refer to built-in definitions."""
+    from kubeplan.renderer.kustomize.strategic_merge import MergeSchema
+
+    definitions = dict(builtin._definitions)
+    definitions.update(custom._definitions)
+    root = {"definitions": definitions, "$defs": definitions}
+    return MergeSchema(root, definitions, lenient_types=True)
 
 
 class _SchemaView:
