@@ -160,6 +160,8 @@ class Compiler:
                             return True
                     return False
                 if type(b) is dict:
+                    if type(a) is str:
+                        return a in b
                     return map_lookup(b, a)[0]
                 raise no_overload("@in", a, b)
 

@@ -30,15 +30,6 @@ def _charge(cost, weight):
 def make_macro(name, var, target, body, weight, cost_key):
     """Closure for ``target.<name>(var, body...)`` (all, exists, exists_one, map, filter)."""
 
-    def bind(env):
-        return env.get(var, _MISSING)
-
-    def restore(env, saved):
-        if saved is _MISSING:
-            env.pop(var, None)
-        else:
-            env[var] = saved
-
     if name == "all" or name == "exists":
         (pred,) = body
         stop = name == "exists"  # the value that decides the result at once
@@ -46,11 +37,13 @@ def make_macro(name, var, target, body, weight, cost_key):
         def quantifier(env):
             items = iteration_range(target(env), name)
             cost = env[cost_key]
-            saved = bind(env)
+            saved = env.get(var, _MISSING)
             error = None
             try:
                 for item in items:
-                    _charge(cost, weight)
+                    cost[0] -= weight
+                    if cost[0] < 0:
+                        raise BudgetExceeded()
                     env[var] = item
                     try:
                         v = pred(env)
@@ -63,7 +56,10 @@ def make_macro(name, var, target, body, weight, cost_key):
                     if v is not (not stop) and error is None:
                         error = no_overload(name, v)
             finally:
-                restore(env, saved)
+                if saved is _MISSING:
+                    env.pop(var, None)
+                else:
+                    env[var] = saved
             if error is not None:
                 raise error
             return not stop
@@ -76,11 +72,13 @@ def make_macro(name, var, target, body, weight, cost_key):
         def exists_one(env):
             items = iteration_range(target(env), name)
             cost = env[cost_key]
-            saved = bind(env)
+            saved = env.get(var, _MISSING)
             count = 0
             try:
                 for item in items:
-                    _charge(cost, weight)
+                    cost[0] -= weight
+                    if cost[0] < 0:
+                        raise BudgetExceeded()
                     env[var] = item
                     v = pred(env)
                     if v is True:
@@ -88,7 +86,10 @@ def make_macro(name, var, target, body, weight, cost_key):
                     elif v is not False:
                         raise no_overload(name, v)
             finally:
-                restore(env, saved)
+                if saved is _MISSING:
+                    env.pop(var, None)
+                else:
+                    env[var] = saved
             return count == 1
 
         return exists_one
@@ -99,11 +100,13 @@ def make_macro(name, var, target, body, weight, cost_key):
         def filter_(env):
             items = iteration_range(target(env), name)
             cost = env[cost_key]
-            saved = bind(env)
+            saved = env.get(var, _MISSING)
             out = []
             try:
                 for item in items:
-                    _charge(cost, weight)
+                    cost[0] -= weight
+                    if cost[0] < 0:
+                        raise BudgetExceeded()
                     env[var] = item
                     v = pred(env)
                     if v is True:
@@ -111,7 +114,10 @@ def make_macro(name, var, target, body, weight, cost_key):
                     elif v is not False:
                         raise no_overload(name, v)
             finally:
-                restore(env, saved)
+                if saved is _MISSING:
+                    env.pop(var, None)
+                else:
+                    env[var] = saved
             return out
 
         return filter_
@@ -126,11 +132,13 @@ def make_macro(name, var, target, body, weight, cost_key):
         def map_(env):
             items = iteration_range(target(env), name)
             cost = env[cost_key]
-            saved = bind(env)
+            saved = env.get(var, _MISSING)
             out = []
             try:
                 for item in items:
-                    _charge(cost, weight)
+                    cost[0] -= weight
+                    if cost[0] < 0:
+                        raise BudgetExceeded()
                     env[var] = item
                     if pred is not None:
                         v = pred(env)
@@ -140,7 +148,10 @@ def make_macro(name, var, target, body, weight, cost_key):
                             raise no_overload(name, v)
                     out.append(transform(env))
             finally:
-                restore(env, saved)
+                if saved is _MISSING:
+                    env.pop(var, None)
+                else:
+                    env[var] = saved
             return out
 
         return map_
