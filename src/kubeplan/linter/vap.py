@@ -145,11 +145,30 @@ class _Reader:
         try:
             program = compile_expression(source, variables)
         except CelError as exc:
-            where = f" at column {exc.column}" if exc.column else ""
+            where = f" at column {exc.column} of the expression" if exc.column else ""
             if exc.line and exc.line > 1:
-                where = f" at line {exc.line} column {exc.column} of the expression"
-            self.fail(f"{_dotted(path)}: {exc.message}{where} in CEL expression {_one_line(source)!r}", path)
+                where = f" at line {exc.line}, column {exc.column} of the expression"
+            loc = self.where(path)
+            line = loc.line or None
+            if line and exc.line and exc.line > 1:
+                # Point at the file line of a multi-line expression (after a | or > block header).
+                line = line + exc.line - 1 + (1 if _starts_block_scalar(loc.file, loc.line) else 0)
+            message = f"{self.label}: {_dotted(path)}: {exc.message}{where} in CEL expression {_one_line(source)!r}"
+            raise KubeplanError(message, loc.file, line) from None
         return Expr(name, source, program, self.where(path), _dotted(path))
+
+
+def _starts_block_scalar(file: str, line: int) -> bool:
+    """Whether the YAML value on ``line`` of ``file`` is a block scalar (``key: |`` / ``>-``)."""
+    try:
+        with open(file, encoding="utf-8", errors="replace") as handle:
+            for number, text in enumerate(handle, start=1):
+                if number == line:
+                    value = text.split("#", 1)[0].rstrip()
+                    return bool(re.search(r":\s*[|>][-+0-9]*$", value))
+    except OSError:
+        return False
+    return False
 
 
 def _kind_word(names: str) -> str:
