@@ -60,6 +60,14 @@ class LabelSelector:
     def empty(self) -> bool:
         return not self.nothing and not self.requirements
 
+    def hint(self):
+        """(key, values) of an In requirement every matching label set satisfies, or None:
+        lets callers look at only the pods carrying one of those labels."""
+        for key, op, values in self.requirements:
+            if op == "In":
+                return key, values
+        return None
+
     def matches(self, labels: dict) -> bool:
         if self.nothing:
             return False

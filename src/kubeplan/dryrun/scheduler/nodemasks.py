@@ -5,6 +5,8 @@ each other (upstream shares them the same way through component-helpers)."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 
@@ -36,43 +38,56 @@ def first_untolerated(taints: list, tolerations: list, effects) -> dict | None:
 DO_NOT_SCHEDULE = ("NoSchedule", "NoExecute")
 
 
-def untolerated_taints(snapshot, template) -> list:
-    """Per node: the first NoSchedule/NoExecute taint the pod does not tolerate, or None."""
-    cache = template.cache
-    hit = cache.get("untolerated")
-    if hit is None or len(hit) != snapshot.n:
-        memo: dict = {}
-        hit = []
-        for taints in snapshot.taints:
-            if not taints:
-                hit.append(None)
-                continue
-            key = id(taints)
-            if key not in memo:
-                memo[key] = first_untolerated(taints, template.tolerations, DO_NOT_SCHEDULE)
-            hit.append(memo[key])
-        cache["untolerated"] = hit
-        cache["untolerated_mask"] = np.array([t is not None for t in hit], dtype=bool)
+def shared(snapshot, template, kind: str, key_of, compute):
+    """A per-template result, shared through the snapshot by templates whose relevant
+    part (``key_of(template)``) is equal, e.g. every pod template with the same tolerations."""
+    hit = template.cache.get(kind)
+    if hit is None:
+        key = (kind, key_of(template))
+        hit = snapshot.shared.get(key)
+        if hit is None:
+            hit = snapshot.shared[key] = compute(snapshot, template)
+        template.cache[kind] = hit
     return hit
 
 
+def tolerations_key(template) -> str:
+    return json.dumps(template.tolerations, sort_keys=True, default=str)
+
+
+def _untolerated(snapshot, template):
+    memo: dict = {}
+    taints_per_node = []
+    for taints in snapshot.taints:
+        if not taints:
+            taints_per_node.append(None)
+            continue
+        key = id(taints)
+        if key not in memo:
+            memo[key] = first_untolerated(taints, template.tolerations, DO_NOT_SCHEDULE)
+        taints_per_node.append(memo[key])
+    return taints_per_node, np.array([t is not None for t in taints_per_node], dtype=bool)
+
+
+def untolerated_taints(snapshot, template) -> list:
+    """Per node: the first NoSchedule/NoExecute taint the pod does not tolerate, or None."""
+    return shared(snapshot, template, "untolerated", tolerations_key, _untolerated)[0]
+
+
 def untolerated_mask(snapshot, template) -> np.ndarray:
-    untolerated_taints(snapshot, template)
-    return template.cache["untolerated_mask"]
+    return shared(snapshot, template, "untolerated", tolerations_key, _untolerated)[1]
+
+
+def _affinity_mask(snapshot, template):
+    affinity = template.node_affinity
+    if affinity.trivial():
+        return np.ones(snapshot.n, dtype=bool)
+    return np.array([affinity.matches(labels, name) for labels, name in zip(snapshot.labels, snapshot.names)], dtype=bool)
 
 
 def required_affinity_mask(snapshot, template) -> np.ndarray:
     """Per node: does it match the pod's nodeSelector and required node affinity?"""
-    cache = template.cache
-    hit = cache.get("affinity_mask")
-    if hit is None or len(hit) != snapshot.n:
-        affinity = template.node_affinity
-        if affinity.trivial():
-            hit = np.ones(snapshot.n, dtype=bool)
-        else:
-            hit = np.array([affinity.matches(labels, name) for labels, name in zip(snapshot.labels, snapshot.names)], dtype=bool)
-        cache["affinity_mask"] = hit
-    return hit
+    return shared(snapshot, template, "affinity_mask", lambda t: t.node_affinity.key, _affinity_mask)
 
 
 def default_normalize(scores: np.ndarray, reverse: bool) -> np.ndarray:

@@ -110,6 +110,8 @@ class Snapshot:
         self.group_list: list = []  # ((kind, ...), TermGroup), append-only
         self.templates: dict = {}  # pod template key -> PodTemplateInfo (see podinfo.pod_info)
         self.by_template: dict = {}  # (template key, terminating) -> [template, [node, ...]]
+        self.label_index: dict = {}  # (label, value) -> by_template keys of templates with it
+        self.shared: dict = {}  # per-node results shared by equal template parts (nodemasks.shared)
         self.pods_with_affinity = 0
         self._label_ids: dict = {}
         for i, node in enumerate(ordered):
@@ -177,9 +179,12 @@ class Snapshot:
         self._account(pi, node, 1)
         pi.node = node
         self.pods[node].append(pi)
-        entry = self.by_template.get((pi.template.key, pi.terminating))
+        entry_key = (pi.template.key, pi.terminating)
+        entry = self.by_template.get(entry_key)
         if entry is None:
-            entry = self.by_template[(pi.template.key, pi.terminating)] = [pi.template, []]
+            entry = self.by_template[entry_key] = [pi.template, []]
+            for label in pi.template.labels.items():
+                self.label_index.setdefault(label, []).append(entry_key)
         entry[1].append(node)
 
     def remove_pod(self, pi: PodInfo) -> None:
@@ -240,14 +245,23 @@ class Snapshot:
             self.group_list.append((key, group))
         return group
 
-    def counter(self, key, predicate, include_terminating: bool = False) -> np.ndarray:
-        """Per-node count of pods whose template satisfies ``predicate`` (created on first use)."""
+    def counter(self, key, predicate, include_terminating: bool = False, hint=None) -> np.ndarray:
+        """Per-node count of pods whose template satisfies ``predicate`` (created on first use).
+
+        ``hint`` (label, values): every template the predicate accepts has one of these
+        label values, so only those templates are looked at."""
         full_key = (key, include_terminating)
         counter = self.counters.get(full_key)
         if counter is None:
             counter = Counter(predicate, self.n, include_terminating)
-            for (_, terminating), (template, nodes) in self.by_template.items():
-                if nodes and (include_terminating or not terminating) and counter.matches_template(template):
+            if hint is None:
+                candidates = self.by_template.keys()
+            else:
+                label, values = hint
+                candidates = {k for v in values for k in self.label_index.get((label, v), ())}
+            for entry_key in candidates:
+                template, nodes = self.by_template[entry_key]
+                if nodes and (include_terminating or not entry_key[1]) and counter.matches_template(template):
                     counter.counts += np.bincount(nodes, minlength=self.n)
             self.counters[full_key] = counter
             self.counter_list.append(counter)

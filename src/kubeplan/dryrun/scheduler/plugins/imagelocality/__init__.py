@@ -5,6 +5,7 @@ every pod). No NormalizeScore."""
 import numpy as np
 
 from kubeplan.dryrun.scheduler.framework import Plugin
+from kubeplan.dryrun.scheduler.nodemasks import shared
 
 MB = 1024 * 1024
 MIN_THRESHOLD = 23 * MB
@@ -33,22 +34,19 @@ class ImageLocality(Plugin):
         return True
 
     def score(self, state, pi, nodes):
-        t = pi.template
-        snap = self.snapshot
-        raw = t.cache.get("image_score")
-        if raw is None or len(raw) != snap.n:
-            images = [normalized_image_name(i) for i in t.images]
-            total = snap.n
-            raw = np.zeros(snap.n, dtype=np.int64)
-            if any(i in snap.image_nodes for i in images):
-                for node, node_images in enumerate(snap.images):
-                    s = 0
-                    for image in images:
-                        size = node_images.get(image)
-                        if size is not None:
-                            s += int(float(size) * (float(snap.image_nodes[image]) / float(total)))
-                    raw[node] = calculate_priority(s, t.num_containers)
-            else:
-                raw[:] = calculate_priority(0, t.num_containers) if t.num_containers else 0
-            t.cache["image_score"] = raw
-        return raw[nodes]
+        return shared(self.snapshot, pi.template, "image_score", lambda t: (tuple(t.images), t.num_containers), _image_scores)[nodes]
+
+
+def _image_scores(snap, t) -> np.ndarray:
+    images = [normalized_image_name(i) for i in t.images]
+    total = snap.n
+    raw = np.zeros(snap.n, dtype=np.int64)
+    if any(i in snap.image_nodes for i in images):
+        for node, node_images in enumerate(snap.images):
+            s = 0
+            for image in images:
+                size = node_images.get(image)
+                if size is not None:
+                    s += int(float(size) * (float(snap.image_nodes[image]) / float(total)))
+            raw[node] = calculate_priority(s, t.num_containers)
+    return raw

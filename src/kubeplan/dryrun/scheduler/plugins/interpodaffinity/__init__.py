@@ -31,7 +31,9 @@ class InterPodAffinity(Plugin):
 
     def _term_counter(self, term) -> np.ndarray:
         ns_labels = self.snapshot.namespace_labels
-        return self.snapshot.counter(("ipa", term.key), lambda t, term=term: term.matches(t.namespace, t.labels, ns_labels), True)
+        return self.snapshot.counter(
+            ("ipa", term.key), lambda t, term=term: term.matches(t.namespace, t.labels, ns_labels), True, term.selector.hint()
+        )
 
     # --- PreFilter / Filter ------------------------------------------------------------
 
@@ -56,7 +58,9 @@ class InterPodAffinity(Plugin):
         if t.required_affinity:
             terms = t.required_affinity
             key = ("ipa-all", tuple(term.key for term in terms))
-            counts = snap.counter(key, lambda o: all(term.matches(o.namespace, o.labels, ns_labels) for term in terms), True)
+            counts = snap.counter(
+                key, lambda o: all(term.matches(o.namespace, o.labels, ns_labels) for term in terms), True, terms[0].selector.hint()
+            )
             affinity = [(term.topology_key, _per_value(snap, term.topology_key, counts)) for term in terms]
         anti = [(term.topology_key, _per_value(snap, term.topology_key, self._term_counter(term))) for term in t.required_anti_affinity]
         any_affinity_pair = affinity is not None and any(v.any() for _, v in affinity)

@@ -90,6 +90,7 @@ class PodTopologySpread(Plugin):
         return self.snapshot.counter(
             ("pts", namespace, selector.key),
             lambda t, ns=namespace, sel=selector: t.namespace == ns and sel.matches(t.labels),
+            hint=selector.hint(),
         )
 
     def _included(self, c: Constraint, template) -> np.ndarray | None:

@@ -5,7 +5,25 @@ DefaultNormalizeScore reversed)."""
 import numpy as np
 
 from kubeplan.dryrun.scheduler.framework import Plugin, unresolvable
-from kubeplan.dryrun.scheduler.nodemasks import default_normalize, tolerates, untolerated_mask, untolerated_taints
+from kubeplan.dryrun.scheduler.nodemasks import (
+    default_normalize,
+    shared,
+    tolerates,
+    tolerations_key,
+    untolerated_mask,
+    untolerated_taints,
+)
+
+
+def _intolerable_prefer_no_schedule(snapshot, template) -> np.ndarray:
+    """Per node: PreferNoSchedule taints not tolerated (tolerations with that or no effect count)."""
+    tolerations = [tol for tol in template.tolerations if (tol.get("effect") or "") in ("", "PreferNoSchedule")]
+    raw = np.zeros(snapshot.n, dtype=np.int64)
+    for i, taints in enumerate(snapshot.taints):
+        raw[i] = sum(
+            1 for taint in taints if taint.get("effect") == "PreferNoSchedule" and not any(tolerates(tol, taint) for tol in tolerations)
+        )
+    return raw
 
 
 class TaintToleration(Plugin):
@@ -25,19 +43,7 @@ class TaintToleration(Plugin):
         return True
 
     def score(self, state, pi, nodes):
-        t = pi.template
-        raw = t.cache.get("taint_score")
-        if raw is None or len(raw) != self.snapshot.n:
-            tolerations = [tol for tol in t.tolerations if (tol.get("effect") or "") in ("", "PreferNoSchedule")]
-            raw = np.zeros(self.snapshot.n, dtype=np.int64)
-            for i, taints in enumerate(self.snapshot.taints):
-                count = 0
-                for taint in taints:
-                    if taint.get("effect") == "PreferNoSchedule" and not any(tolerates(tol, taint) for tol in tolerations):
-                        count += 1
-                raw[i] = count
-            t.cache["taint_score"] = raw
-        return raw[nodes]
+        return shared(self.snapshot, pi.template, "taint_score", tolerations_key, _intolerable_prefer_no_schedule)[nodes]
 
     def normalize_score(self, state, pi, nodes, scores):
         return default_normalize(scores, reverse=True)
