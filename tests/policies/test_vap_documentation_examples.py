@@ -410,3 +410,14 @@ def test_audit_annotations_are_compiled_and_otherwise_ignored(linter):
     broken = AUDIT_ANNOTATIONS.replace("valueExpression: \"'Deployment", "valueExpression: \"(('Deployment")
     with pytest.raises(KubeplanError, match="auditAnnotations"):
         linter.run(deployment("few", "default", 3), broken)
+
+
+def test_error_in_a_multi_line_expression_points_at_its_file_line(linter):
+    policy = REPLICA_POLICY.replace(
+        '- expression: "object.spec.replicas <= 5"',
+        "- expression: |\n        object.spec.replicas <= 5 &&\n          object.spec.nope() == 1",
+    )
+    with pytest.raises(KubeplanError) as info:
+        linter.run(deployment("web", "default", 1), policy)
+    assert info.value.line == 17  # the line of `object.spec.nope()` in policies.yaml
+    assert "undeclared reference to 'nope'" in info.value.message
