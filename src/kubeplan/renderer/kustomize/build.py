@@ -26,24 +26,29 @@ class Build:
         self.warnings: list = []
 
     # build metadata hooks (origin and transformer annotations)
-    def note_origin(self, res, file, target) -> None:
-        if "originAnnotations" in self.metadata:
-            buildmetadata.set_resource_origin(res, file, target, self.root)
+    @property
+    def tracking(self) -> bool:
+        return bool(self.metadata)
 
-    def note_generated(self, res, target, field_name) -> None:
-        if "originAnnotations" in self.metadata:
-            buildmetadata.set_generator_origin(res, target, field_name, self.root)
+    def note_origin(self, res, entry, target) -> None:
+        if self.tracking and res.origin is None:
+            res.origin = buildmetadata.file_origin(target, entry)
 
-    def note_plugin_generated(self, res, target, kind) -> None:
-        if "originAnnotations" in self.metadata:
-            buildmetadata.set_plugin_origin(res, target, kind, self.root)
+    def note_generated(self, res, target, kind) -> None:
+        if self.tracking and res.origin is None:
+            res.origin = buildmetadata.builtin_origin(target, kind)
 
-    def note_transformer(self, resmap, target, name) -> None:
-        if "transformerAnnotations" in self.metadata:
-            buildmetadata.note_transformer(resmap, target, name, self.root)
+    def note_plugin_generated(self, res, config) -> None:
+        if self.tracking and res.origin is None:
+            res.origin = buildmetadata.plugin_origin(config)
 
-    def note_plugin_transformer(self, resmap, target, kind) -> None:
-        self.note_transformer(resmap, target, kind)
+    def note_transformer(self, resmap, target, kind) -> None:
+        if self.tracking:
+            buildmetadata.add_transformer(resmap, buildmetadata.builtin_origin(target, kind))
+
+    def note_plugin_transformer(self, resmap, config) -> None:
+        if self.tracking:
+            buildmetadata.add_transformer(resmap, buildmetadata.plugin_origin(config))
 
     def with_schema(self, acc):
         return _SchemaView(self, acc)

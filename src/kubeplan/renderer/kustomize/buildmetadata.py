@@ -1,56 +1,84 @@
-"""``buildMetadata``: origin annotations, transformer annotations, the managed-by label."""
+"""``buildMetadata``: origin annotations, transformer annotations, the managed-by label.
+
+With any buildMetadata option, every object remembers where it came from (a file path,
+or the generator that made it), relative to the top kustomization; transformers add
+themselves to a list. The annotations are written at the end if their option is on.
+"""
 
 from __future__ import annotations
 
-import os
+import posixpath
 
 OPTIONS = ("originAnnotations", "transformerAnnotations", "managedByLabel")
 ORIGIN = "config.kubernetes.io/origin"
+TRANSFORMATIONS = "alpha.config.kubernetes.io/transformations"
 MANAGED_BY = "app.kubernetes.io/managed-by"
 MANAGED_BY_VALUE = "kustomize-(devel)"
 
 
-def _relative(path: str, root) -> str:
-    base = root.loader.root if root is not None else os.getcwd()
-    return os.path.relpath(path, base)
+def join(*parts) -> str:
+    """Go's filepath.Join: joined and cleaned, empty parts ignored."""
+    parts = [p for p in parts if p]
+    return posixpath.normpath(posixpath.join(*parts)) if parts else ""
 
 
-def set_resource_origin(res, file, target, root) -> None:
-    res.origin = {"path": _relative(file, root)}
+def file_origin(target, entry: str) -> dict:
+    return {"path": join(target.origin_dir, entry)}
 
 
-def set_generator_origin(res, target, field_name, root) -> None:
-    res.origin = {
-        "configuredIn": _relative(target.kust.path, root),
-        "configuredBy": {"apiVersion": "builtin", "kind": "ConfigMapGenerator" if field_name == "configMapGenerator" else "SecretGenerator"},
+def builtin_origin(target, kind: str) -> dict:
+    return {
+        "configuredIn": join(target.origin_dir, target.kust_file_name),
+        "configuredBy": {"apiVersion": "builtin", "kind": kind},
     }
 
 
-def set_plugin_origin(res, target, kind, root) -> None:
-    res.origin = {"configuredIn": _relative(target.kust.path, root), "configuredBy": {"apiVersion": "builtin", "kind": kind}}
+def plugin_origin(config) -> dict | None:
+    """The origin of an object made or changed by a plugin configured in a file."""
+    if config.origin is None:
+        return None
+    by = {"apiVersion": config.api_version, "kind": config.kind}
+    if config.name:
+        by["name"] = config.name
+    if config.namespace:
+        by["namespace"] = config.namespace
+    return {"configuredIn": config.origin.get("path", ""), "configuredBy": by}
 
 
-def note_transformer(resmap, target, name, root) -> None:
-    entry = {"configuredIn": _relative(target.kust.path, root), "configuredBy": {"apiVersion": "builtin", "kind": name}}
+def add_transformer(resmap, origin) -> None:
+    if origin is None:
+        return
     for res in resmap:
-        res.transformations.append(entry)
+        if res.origin is None:
+            res.origin = origin  # no origin yet: the transformer made it
+        else:
+            res.transformations.append(origin)
 
 
 def finish(resources, options) -> None:
     for res in resources:
         if "originAnnotations" in options and res.origin:
             res.metadata.setdefault("annotations", {})[ORIGIN] = _origin_text(res.origin)
+        if "transformerAnnotations" in options and res.transformations:
+            text = "".join(_origin_text(t, list_item=True) for t in res.transformations)
+            res.metadata.setdefault("annotations", {})[TRANSFORMATIONS] = text
         if "managedByLabel" in options:
             res.metadata.setdefault("labels", {})[MANAGED_BY] = MANAGED_BY_VALUE
 
 
-def _origin_text(origin: dict) -> str:
+def _origin_text(origin: dict, list_item: bool = False) -> str:
     lines = []
-    for key, value in origin.items():
+    for key in ("path", "repo", "ref", "configuredIn", "configuredBy"):
+        value = origin.get(key)
+        if not value:
+            continue
         if isinstance(value, dict):
             lines.append(f"{key}:")
-            for sub, item in value.items():
-                lines.append(f"  {sub}: {item}")
+            for sub in ("apiVersion", "kind", "name", "namespace"):
+                if value.get(sub):
+                    lines.append(f"  {sub}: {value[sub]}")
         else:
             lines.append(f"{key}: {value}")
+    if list_item:
+        lines = [("- " if i == 0 else "  ") + line for i, line in enumerate(lines)]
     return "\n".join(lines) + "\n"

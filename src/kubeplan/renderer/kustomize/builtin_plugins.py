@@ -35,6 +35,8 @@ def _configs(target, entries) -> list:
             if docs and all(isinstance(d, dict) for d, _, _ in docs):
                 inline = parse_resources(entry, target.where)
         if inline is not None:
+            for config in inline:
+                target.build.note_origin(config, target.kust_file_name, target)
             out.extend(inline)
             continue
         target.loader.refuse_remote(entry, target.where)
@@ -44,7 +46,9 @@ def _configs(target, entries) -> list:
             out.extend(sub.accumulate(Accumulator()).resmap)
         else:
             file, text = target.loader.read_text(entry, target.where)
-            out.extend(parse_resources(text, file))
+            for config in parse_resources(text, file):
+                target.build.note_origin(config, entry, target)
+                out.append(config)
     return out
 
 
@@ -75,10 +79,12 @@ def generate_from_entries(target, entries) -> list:
             res = generators.generate(
                 "ConfigMap" if kind == "ConfigMapGenerator" else "Secret", args, None, target.loader, target.where, 0
             )
-            target.build.note_plugin_generated(res, target, kind)
+            target.build.note_plugin_generated(res, config)
             out.append(res)
         elif kind == "IAMPolicyGenerator":
-            out.append(_iam_policy(data, target))
+            res = _iam_policy(data, target)
+            target.build.note_plugin_generated(res, config)
+            out.append(res)
         else:
             raise KubeplanError(f"{kind} is not a built-in generator", target.where)
     return out
@@ -107,7 +113,6 @@ def transform_from_entries(target, acc, entries) -> None:
     for config in _configs(target, entries):
         _check_builtin(config, where)
         data, kind = config.data, config.kind
-        target.build.note_plugin_transformer(resmap, target, kind)
         if kind in ("PrefixSuffixTransformer", "PrefixTransformer", "SuffixTransformer"):
             prefix_suffix.apply_prefix_suffix(
                 resmap, _specs(config, where), prefix=str(data.get("prefix") or ""), suffix=str(data.get("suffix") or "")
@@ -153,3 +158,4 @@ def transform_from_entries(target, acc, entries) -> None:
             continue
         else:
             raise KubeplanError(f"{kind} is not a built-in transformer", where)
+        target.build.note_plugin_transformer(resmap, config)

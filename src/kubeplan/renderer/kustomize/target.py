@@ -47,11 +47,13 @@ class Accumulator:
 
 
 class Target:
-    def __init__(self, build, loader: Loader, kust: Kustomization):
+    def __init__(self, build, loader: Loader, kust: Kustomization, origin_dir: str = ""):
         self.build = build
         self.loader = loader
         self.kust = kust
         self.where = kust.path
+        self.kust_file_name = os.path.basename(kust.path)
+        self.origin_dir = origin_dir  # relative to the top kustomization, for origin annotations
 
     @classmethod
     def open(cls, build, loader: Loader) -> "Target":
@@ -98,7 +100,7 @@ class Target:
                     )
                 file, text = self.loader.read_text(entry, self.where)
                 for res in parse_resources(text, file):
-                    self.build.note_origin(res, file, self)
+                    self.build.note_origin(res, entry, self)
                     acc.resmap.append(res, self.where)
 
     def accumulate_components(self, acc: Accumulator) -> Accumulator:
@@ -125,9 +127,13 @@ class Target:
         return acc
 
     def sub_target(self, entry: str) -> "Target":
+        from kubeplan.renderer.kustomize.buildmetadata import join
+
         loader = self.loader.sub_loader(entry, self.where)
         try:
-            return Target.open(self.build, loader)
+            sub = Target.open(self.build, loader)
+            sub.origin_dir = join(self.origin_dir, entry)
+            return sub
         except KubeplanError as exc:
             if "unable to find one of" in exc.message:
                 raise KubeplanError(
@@ -175,7 +181,7 @@ class Target:
         for field_name, kind in (("configMapGenerator", "ConfigMap"), ("secretGenerator", "Secret")):
             for i, entry in enumerate(self.kust.get(field_name, [])):
                 res = generators.generate(kind, entry, options, self.loader, self.where, self.line(field_name, i))
-                self.build.note_generated(res, self, field_name)
+                self.build.note_generated(res, self, kind + "Generator")
                 self.absorb(acc, res)
         if self.kust.get("helmCharts") or self.kust.get("helmChartInflationGenerator"):
             raise KubeplanError(
@@ -218,42 +224,56 @@ class Target:
 
     # --- transformers, in kustomize's fixed order ---
     def run_transformers(self, acc: Accumulator) -> None:
-        kust, resmap, config = self.kust, acc.resmap, acc.config
-        for i, entry in enumerate(kust.get("patchesStrategicMerge", [])):
-            self.apply_smp_entry(acc, entry, i)
+        kust, resmap, config, note = self.kust, acc.resmap, acc.config, self.build.note_transformer
+        schema = self.build.with_schema(acc)
+        if kust.get("patchesStrategicMerge"):
+            for i, entry in enumerate(kust.get("patchesStrategicMerge")):
+                self.apply_smp_entry(acc, entry, i)
+            note(resmap, self, "PatchStrategicMergeTransformer")
         for i, entry in enumerate(kust.get("patches", [])):
             patch = patches.load_patch(self.loader, entry, self.where, self.line("patches", i), "patches")
-            self.build.note_transformer(resmap, self, "PatchTransformer")
-            patches.apply_patch(resmap, patch, self.build.with_schema(acc), self.where, "patches")
+            patches.apply_patch(resmap, patch, schema, self.where, "patches")
+            note(resmap, self, "PatchTransformer")
         ns = kust.get("namespace")
         if ns:
             namespace.apply_namespace(resmap, str(ns), config.specs["namespace"], where=self.where)
+            note(resmap, self, "NamespaceTransformer")
         prefix, suffix = kust.get("namePrefix") or "", kust.get("nameSuffix") or ""
         if prefix:
             prefix_suffix.apply_prefix_suffix(resmap, config.specs["namePrefix"], prefix=str(prefix))
+            note(resmap, self, "PrefixTransformer")
         if suffix:
             prefix_suffix.apply_prefix_suffix(resmap, config.specs["nameSuffix"], suffix=str(suffix))
-        for i, entry in enumerate(kust.get("labels", [])):
-            if not isinstance(entry, dict):
-                raise KubeplanError("labels: each entry must be a mapping", self.where, self.line("labels", i))
-            pairs = labels.string_map(entry.get("pairs"), "labels.pairs", self.where)
-            labels.apply_map(resmap, pairs, labels.label_specs(entry, config, self.where))
+            note(resmap, self, "SuffixTransformer")
         common = labels.string_map(kust.get("commonLabels"), "commonLabels", self.where)
-        labels.apply_map(resmap, common, config.specs["commonLabels"])
+        if kust.get("labels") or common:
+            for i, entry in enumerate(kust.get("labels", [])):
+                if not isinstance(entry, dict):
+                    raise KubeplanError("labels: each entry must be a mapping", self.where, self.line("labels", i))
+                pairs = labels.string_map(entry.get("pairs"), "labels.pairs", self.where)
+                labels.apply_map(resmap, pairs, labels.label_specs(entry, config, self.where))
+                note(resmap, self, "LabelTransformer")
+            labels.apply_map(resmap, common, config.specs["commonLabels"])
+            note(resmap, self, "LabelTransformer")
         annotations = labels.string_map(kust.get("commonAnnotations"), "commonAnnotations", self.where)
-        labels.apply_map(resmap, annotations, config.specs["commonAnnotations"])
+        if annotations:
+            labels.apply_map(resmap, annotations, config.specs["commonAnnotations"])
+            note(resmap, self, "AnnotationsTransformer")
         for i, entry in enumerate(kust.get("patchesJson6902", [])):
             patch = patches.load_patch(self.loader, entry, self.where, self.line("patchesJson6902", i), "patchesJson6902")
-            patches.apply_patch(resmap, patch, self.build.with_schema(acc), self.where, "patchesJson6902")
-        if kust.get("replicas"):
-            apply_replicas(resmap, kust.get("replicas"), config.specs["replicas"], self.where)
-        images = [normalize_entry(e, self.where) for e in kust.get("images", []) + kust.get("imageTags", [])]
-        if images:
-            apply_images(resmap, images, config.specs["images"])
+            patches.apply_patch(resmap, patch, schema, self.where, "patchesJson6902")
+            note(resmap, self, "PatchJson6902Transformer")
+        for entry in kust.get("replicas", []):
+            apply_replicas(resmap, [entry], config.specs["replicas"], self.where)
+            note(resmap, self, "ReplicaCountTransformer")
+        for entry in kust.get("images", []) + kust.get("imageTags", []):
+            apply_images(resmap, [normalize_entry(entry, self.where)], config.specs["images"])
+            note(resmap, self, "ImageTagTransformer")
         if kust.get("replacements"):
             from kubeplan.renderer.kustomize.replacements import apply_replacements, load_replacements
 
             apply_replacements(resmap, load_replacements(self.loader, kust.get("replacements"), self.where), self.where)
+            note(resmap, self, "ReplacementTransformer")
         from kubeplan.renderer.kustomize.plugins import run_transformer_plugins
 
         run_transformer_plugins(self, acc, kust.get("transformers", []))
