@@ -38,7 +38,12 @@ class AffinityTerm:
 
     def matches(self, namespace: str, labels: dict, ns_labels: dict) -> bool:
         if namespace not in self.namespaces:
-            if self.namespace_selector is None or not self.namespace_selector.matches(ns_labels.get(namespace, {})):
+            ns_selector = self.namespace_selector
+            if ns_selector is None:
+                return False
+            # an empty selector means every namespace; otherwise only namespaces that
+            # exist are candidates (upstream lists them through the namespace lister)
+            if not ns_selector.empty() and (namespace not in ns_labels or not ns_selector.matches(ns_labels[namespace])):
                 return False
         return self.selector.matches(labels)
 

@@ -39,7 +39,7 @@ def allocatable_and_requested(snapshot, template, resource: str, nodes: np.ndarr
         base = snapshot.requested["cpu"] if use_requested else snapshot.nonzero_cpu
     elif resource == "memory":
         base = snapshot.requested["memory"] if use_requested else snapshot.nonzero_memory
-    elif resource in snapshot.alloc:
+    elif resource != "pods" and resource in snapshot.alloc:  # pod count is not a scalar resource
         base = snapshot.requested_array(resource)
     else:
         return zeros, zeros
