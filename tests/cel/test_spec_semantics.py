@@ -164,6 +164,20 @@ TABLE = [
     ("duration('1 hour')", ERROR),
     ("timestamp('2009-02-13T23:31:30Z') + duration('1h') - duration('1h') == timestamp('2009-02-13T23:31:30Z')", True),
     ("duration('3000000h')", ERROR),
+    # nanosecond precision, and the timestamp range (years 1 to 9999)
+    ("string(timestamp('2009-02-13T23:31:30.123456789Z'))", "2009-02-13T23:31:30.123456789Z"),
+    ("timestamp('0001-01-01T00:00:01.000000001Z') + duration('-999999999ns') == timestamp('0001-01-01T00:00:00.000000002Z')", True),
+    ("timestamp('2009-02-13T23:31:20.123456789Z').getMilliseconds()", 123),
+    ("duration('1.000000001s') > duration('1s')", True),
+    ("string(duration('-1.000000001s'))", "-1.000000001s"),
+    ("int(duration('1.5us'))", 1500),
+    ("timestamp('9999-12-31T23:59:59.999999999Z') + duration('1ns')", ERROR),
+    ("timestamp('0001-01-01T00:00:00Z') - duration('1ns')", ERROR),
+    ("timestamp('9999-12-31T23:59:59Z') - timestamp('0001-01-01T00:00:00Z')", ERROR),
+    ("type(timestamp('2009-02-13T23:31:30Z')) == google.protobuf.Timestamp", True),
+    ("type(duration('1s')) == google.protobuf.Duration", True),
+    ("timestamp('2009-02-13T23:31:30Z') == timestamp('2009-02-14T00:31:30+01:00')", True),
+    ("timestamp('2009-02-30T00:00:00Z')", ERROR),
     # optionals
     ("{'a': 1}.?a", None),  # compared specially below
     ("{'a': 1}.?b.orValue(5)", 5),

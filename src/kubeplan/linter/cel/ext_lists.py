@@ -9,7 +9,7 @@ import functools
 from kubeplan.linter.cel.errors import CelError, no_overload
 from kubeplan.linter.cel.registry import function
 from kubeplan.linter.cel.operators import add
-from kubeplan.linter.cel.values import NONE, Optional, Uint, cel_equal, compare
+from kubeplan.linter.cel.values import NONE, Duration, Optional, Uint, cel_equal, compare
 
 MAX_RANGE = 1_000_000  # lists.range(n) beyond this is refused rather than filling memory
 
@@ -41,7 +41,7 @@ def sum_(items):
     total = items[0]
     for item in items[1:]:
         total = add(total, item)
-    if type(total) not in (int, Uint, float) and not hasattr(total, "cel_add") and type(total).__name__ != "timedelta":
+    if type(total) not in (int, Uint, float, Duration) and not hasattr(total, "cel_add"):
         raise no_overload("sum", items)
     return total
 

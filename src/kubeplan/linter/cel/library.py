@@ -4,7 +4,6 @@ optionals have their own modules; every module registers its functions in ``regi
 
 from __future__ import annotations
 
-import datetime
 import math
 import re
 from decimal import Decimal
@@ -15,16 +14,19 @@ from kubeplan.linter.cel.timelib import format_duration, format_timestamp
 from kubeplan.linter.cel.values import (
     INT64_MAX,
     INT64_MIN,
+    NANOS,
     NONE,
     UINT64_MAX,
+    Duration,
     Optional,
+    Timestamp,
     Uint,
     map_lookup,
     type_of,
 )
 
-_TS = datetime.datetime
-_DUR = datetime.timedelta
+_TS = Timestamp
+_DUR = Duration
 
 
 # -- field access -------------------------------------------------------------------------------
@@ -218,9 +220,9 @@ def to_int(value):
             raise CelError(f"cannot convert string {value!r} to int")
         return result
     if t is _TS:
-        return int(value.timestamp() // 1)
+        return value.ns // NANOS  # Unix seconds
     if t is _DUR:
-        return (value.days * 86400 + value.seconds) * 10**9 + value.microseconds * 1000
+        return value.ns
     raise no_overload("int", value)
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 import math
 
 from kubeplan.linter.cel.errors import CelError, no_overload
-from kubeplan.linter.cel.values import INT64_MIN, Uint, check_int, check_uint
+from kubeplan.linter.cel.values import INT64_MIN, Duration, Timestamp, Uint, check_int, check_uint
 
-_TS = datetime.datetime
-_DUR = datetime.timedelta
+_TS = Timestamp
+_DUR = Duration
 
 
 def add(a, b):
@@ -25,11 +24,11 @@ def add(a, b):
         if ta is Uint:
             return check_uint(a + b)
         if ta is _DUR:
-            return _checked_duration(lambda: a + b)
+            return Duration(a.ns + b.ns)
     if ta is _TS and tb is _DUR:
-        return _checked_time(lambda: a + b)
+        return Timestamp(a.ns + b.ns)
     if ta is _DUR and tb is _TS:
-        return _checked_time(lambda: b + a)
+        return Timestamp(a.ns + b.ns)
     if isinstance(a, list) and isinstance(b, list):
         return list(a) + list(b)
     method = getattr(type(a), "cel_add", None)
@@ -48,12 +47,10 @@ def subtract(a, b):
             return a - b
         if ta is Uint:
             return check_uint(a - b)
-        if ta is _TS:
-            return _checked_duration(lambda: a - b)
-        if ta is _DUR:
-            return _checked_duration(lambda: a - b)
+        if ta is _TS or ta is _DUR:
+            return Duration(a.ns - b.ns)
     if ta is _TS and tb is _DUR:
-        return _checked_time(lambda: a - b)
+        return Timestamp(a.ns - b.ns)
     raise no_overload("_-_", a, b)
 
 
@@ -111,26 +108,5 @@ def negate(a):
     if ta is float:
         return -a
     if ta is _DUR:
-        return _checked_duration(lambda: -a)
+        return Duration(-a.ns)
     raise no_overload("-_", a)
-
-
-# cel-go keeps durations as int64 nanoseconds: about +-292 years.
-MAX_DURATION = datetime.timedelta(microseconds=(2**63 - 1) // 1000)
-
-
-def _checked_duration(compute):
-    try:
-        value = compute()
-    except OverflowError:
-        raise CelError("duration out of range") from None
-    if abs(value) > MAX_DURATION:
-        raise CelError("duration out of range")
-    return value
-
-
-def _checked_time(compute):
-    try:
-        return compute()
-    except OverflowError:
-        raise CelError("timestamp out of range") from None

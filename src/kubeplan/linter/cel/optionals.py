@@ -3,14 +3,10 @@
 
 from __future__ import annotations
 
-import datetime
-
 from kubeplan.linter.cel.errors import CelError, no_overload
 from kubeplan.linter.cel.registry import METHODS, function
-from kubeplan.linter.cel.values import NONE, UTC, Optional, Uint
+from kubeplan.linter.cel.values import NONE, Duration, Optional, Timestamp, Uint
 
-_TS = datetime.datetime
-_DUR = datetime.timedelta
 
 
 @function("optional.of")
@@ -29,10 +25,8 @@ def _is_zero(value):
     t = type(value)
     if t in (int, Uint, float, str, bytes, list, dict):
         return not value
-    if t is _DUR:
-        return value == datetime.timedelta(0)
-    if t is _TS:
-        return value == datetime.datetime(1970, 1, 1, tzinfo=UTC)
+    if t is Duration or t is Timestamp:
+        return value.ns == 0
     return False
 
 

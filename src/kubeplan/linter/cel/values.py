@@ -2,9 +2,9 @@
 
 Parsed manifest data is used as it is: CEL ``int`` is ``int``, ``double`` is ``float``,
 ``string`` is ``str``, ``bool`` is ``bool``, ``bytes`` is ``bytes``, ``list`` is ``list``,
-``map`` is ``dict``, ``null`` is ``None``; ``timestamp`` is an aware ``datetime`` (UTC) and
-``duration`` a ``timedelta`` (microsecond precision). CEL types without a Python twin get a
-small wrapper here: ``Uint`` (an ``int`` subclass), ``Optional``, ``CelType``; the
+``map`` is ``dict``, ``null`` is ``None``. CEL types without a Python twin get a small
+wrapper here: ``Uint`` (an ``int`` subclass), ``Timestamp`` and ``Duration`` (nanosecond
+precision, as CEL; ``datetime`` has microseconds), ``Optional``, ``CelType``; the
 Kubernetes library adds ``Quantity``, ``IP``, ``CIDR`` and ``URL``.
 """
 
@@ -71,8 +71,69 @@ class Optional:
 NONE = Optional(False)
 
 UTC = datetime.timezone.utc
-_TIMESTAMP = datetime.datetime
-_DURATION = datetime.timedelta
+NANOS = 10**9
+MIN_TIMESTAMP_NS = -62135596800 * NANOS  # 0001-01-01T00:00:00Z
+MAX_TIMESTAMP_NS = 253402300799 * NANOS + NANOS - 1  # 9999-12-31T23:59:59.999999999Z
+MAX_DURATION_NS = 2**63 - 1  # cel-go keeps durations as int64 nanoseconds (about 292 years)
+
+
+class _Nanos:
+    """Ordered, hashable wrapper of an integer count of nanoseconds."""
+
+    __slots__ = ("ns",)
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.ns == self.ns
+
+    def __hash__(self):
+        return hash((type(self).__name__, self.ns))
+
+    def __lt__(self, other):
+        return self.ns < other.ns
+
+    def __gt__(self, other):
+        return self.ns > other.ns
+
+
+class Timestamp(_Nanos):
+    """A CEL timestamp: nanoseconds since the Unix epoch, from year 1 to 9999."""
+
+    __slots__ = ()
+
+    def __init__(self, ns: int):
+        if not MIN_TIMESTAMP_NS <= ns <= MAX_TIMESTAMP_NS:
+            raise CelError("timestamp out of range")
+        self.ns = ns
+
+    def to_datetime(self, tz=UTC) -> datetime.datetime:
+        """The time, to the second (nanoseconds are in ``ns``), in zone ``tz``."""
+        seconds = self.ns // NANOS
+        return (datetime.datetime(1970, 1, 1, tzinfo=UTC) + datetime.timedelta(seconds=seconds)).astimezone(tz)
+
+    def __repr__(self) -> str:
+        from kubeplan.linter.cel.timelib import format_timestamp
+
+        return f"timestamp({format_timestamp(self)!r})"
+
+
+class Duration(_Nanos):
+    """A CEL duration: a signed count of nanoseconds (int64 range)."""
+
+    __slots__ = ()
+
+    def __init__(self, ns: int):
+        if not -MAX_DURATION_NS <= ns <= MAX_DURATION_NS:
+            raise CelError("duration out of range")
+        self.ns = ns
+
+    def __repr__(self) -> str:
+        from kubeplan.linter.cel.timelib import format_duration
+
+        return f"duration({format_duration(self)!r})"
+
+
+_TIMESTAMP = Timestamp
+_DURATION = Duration
 
 _NAMES = {
     bool: "bool",
