@@ -5,9 +5,9 @@ optional syntax), checks every identifier and function name, and compiles the tr
 into Python closures. ``Program.evaluate(activation)`` runs them directly on parsed
 manifest data (dicts, lists, str, int, float, bool, None): no conversion into CEL values.
 Results are plain Python values; CEL types without a Python twin come back as the small
-wrappers of ``kubeplan.linter.cel.values`` (``Uint``, ``Timestamp``, ``Duration``, ``Optional``,
-``CelType``) and of the
-Kubernetes library (``Quantity``, ``IP``, ``CIDR``, ``URL``). Every error is a CelError.
+wrappers of ``kubeplan.linter.cel.values`` (``Uint``, ``Timestamp``, ``Duration``,
+``Optional``, ``CelType``) and of the Kubernetes library (``Quantity``, ``IP``, ``CIDR``,
+``URL``). Every error is a CelError.
 """
 
 from __future__ import annotations
