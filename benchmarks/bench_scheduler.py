@@ -104,7 +104,7 @@ def bench_loop(kind: str, nodes: list, existing: list, n: int) -> dict:
     cluster = Cluster.from_objects(nodes + existing)
     snapshot = Snapshot(cluster.nodes, cluster.namespace_labels())
     for seq, pod in enumerate(cluster.pods):
-        snapshot.add_pod(pod_info(pod, {}, seq, snapshot.templates), snapshot.index[pod["spec"]["nodeName"]])
+        snapshot.add_pod(pod_info(pod, {}, seq, snapshot.templates, bound=True), snapshot.index[pod["spec"]["nodeName"]])
     handle = Handle(cluster, snapshot)
     config = default_config()
     scheduler = Scheduler(build_profile(config.profiles[0], handle, None), handle)

@@ -111,6 +111,28 @@ def _admit(pod: dict, cluster):
     return result.pod, result.rejected
 
 
+def _admit_claims(claims: list, cluster, handle):
+    """(claims to create, the first rejection message or None); claims the cluster already
+    has are kept as they are."""
+    try:
+        from kubeplan.dryrun.admission import admit_claim
+    except ImportError:
+        admit_claim = None
+    known = handle.volumes().pvcs
+    out = []
+    for claim in claims:
+        meta = claim.get("metadata") or {}
+        if (meta.get("namespace") or "default", meta.get("name")) in known:
+            continue
+        if admit_claim is not None:
+            result = admit_claim(claim, cluster)
+            if result.rejected:
+                return [], result.rejected
+            claim = result.pod
+        out.append(claim)
+    return out, None
+
+
 def _priority_classes(cluster) -> dict:
     classes = {"system-node-critical": 2000001000, "system-cluster-critical": 2000000000}
     default = None
@@ -147,7 +169,7 @@ def make_plan(objects: list, cluster, config=None, seed: int | None = None, expl
         if node is None:
             continue  # bound to a node the snapshot does not have
         try:
-            snapshot.add_pod(pod_info(pod, classes, seq, snapshot.templates), node)
+            snapshot.add_pod(pod_info(pod, classes, seq, snapshot.templates, bound=True), node)
         except PodSpecError as exc:
             raise cluster.error(pod, f"pod {(pod.get('metadata') or {}).get('name')}: {exc}") from None
     handle = Handle(cluster, snapshot)
@@ -160,7 +182,11 @@ def make_plan(objects: list, cluster, config=None, seed: int | None = None, expl
     queue = []
     seen_owners = {((rs.get("metadata") or {}).get("namespace") or "default", (rs.get("metadata") or {}).get("name")) for rs in cluster.replica_sets}
     for planned in expand_pods(objects, cluster, seed or 0):
-        pod, rejected = _admit(planned.pod, cluster)
+        # the controller creates a StatefulSet pod only once its claims exist
+        claims, rejected = _admit_claims(getattr(planned, "claims", None) or [], cluster, handle)
+        pod = planned.pod
+        if rejected is None:
+            pod, rejected = _admit(pod, cluster)
         placement = Placement(pod=pod, owner=planned.owner)
         plan.placements.append(placement)
         if rejected:
@@ -173,7 +199,7 @@ def make_plan(objects: list, cluster, config=None, seed: int | None = None, expl
             placement.handled = False
             placement.message = f'not handled: schedulerName "{scheduler_name}" is not a profile of this scheduler'
             continue
-        for claim in getattr(planned, "claims", None) or []:
+        for claim in claims:
             _add_claim(cluster, handle, claim)
         _add_replica_set(cluster, pod, planned.source, seen_owners)
         try:

@@ -106,11 +106,13 @@ class PodInfo:
         return self.template.priority
 
 
-def pod_info(pod: dict, priority_classes: dict | None = None, seq: int = 0, templates: dict | None = None) -> PodInfo:
+def pod_info(pod: dict, priority_classes: dict | None = None, seq: int = 0, templates: dict | None = None, bound: bool = False) -> PodInfo:
     """Parse ``pod`` (a v1 Pod dict); raises PodSpecError for specs the API would reject.
 
     ``templates`` is the run's table of equivalence classes (one per Snapshot: cached
-    per-template results describe that snapshot's nodes)."""
+    per-template results describe that snapshot's nodes). ``bound``: a pod already on a
+    node, whose spec.nodeName is where it runs rather than a scheduling constraint, so
+    replicas on different nodes share one class."""
     meta = pod.get("metadata") or {}
     spec = pod.get("spec") or {}
     status = pod.get("status") or {}
@@ -121,7 +123,7 @@ def pod_info(pod: dict, priority_classes: dict | None = None, seq: int = 0, temp
         "labels": meta.get("labels") or {},
         "owner": _controller_ref(meta),
         "spec": {k: v for k, v in spec.items() if k != "nodeName"},
-        "node": spec.get("nodeName") or "",
+        "node": "" if bound else spec.get("nodeName") or "",
         "pc": None if "priority" in spec else (priority_classes or {}).get(spec.get("priorityClassName") or ""),
     }
     try:
@@ -131,6 +133,8 @@ def pod_info(pod: dict, priority_classes: dict | None = None, seq: int = 0, temp
     template = templates.get(key) if templates is not None else None
     if template is None:
         template = _parse_template(meta, spec, key, priority_classes or {})
+        if bound:
+            template.node_name = ""
         if templates is not None:
             templates[key] = template
     return PodInfo(
