@@ -147,7 +147,21 @@ def settings_from(params: dict, keep_objects=False, progress=None):
         shard=parse_shard(params["shard"]) if params["shard"] else (1, 1),
         keep_objects=keep_objects,
         progress=progress,
+        ignore_files=_own_files(params),
     )
+
+
+def _own_files(params: dict) -> tuple:
+    """Files this run reads or writes as reports; a directory walk must not lint them."""
+    from kubeplan.pipeline.outputs import parse_output
+
+    files = [params.get("baseline_path"), params.get("write_baseline")]
+    for spec in params.get("outputs") or ():
+        try:
+            files.append(parse_output(spec).file)
+        except KubeplanError:
+            pass  # reported when the outputs are written
+    return tuple(f for f in files if f and f != "-")
 
 
 def note(message: str, quiet: bool) -> None:

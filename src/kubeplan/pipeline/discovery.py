@@ -89,8 +89,9 @@ def owning_chart(path: str) -> str | None:
 
 
 class _Collector:
-    def __init__(self, exclude, base):
+    def __init__(self, exclude, base, ignore):
         self.exclude = tuple(exclude)
+        self.ignore = ignore
         self.base = base
         self.charts: dict = {}  # absolute dir -> display path
         self.kustomizations: dict = {}
@@ -132,16 +133,18 @@ class _Collector:
             for name in sorted(files):
                 if name.startswith(".") or not name.endswith(MANIFEST_SUFFIXES) or name in KUSTOMIZATION_FILES:
                     continue
-                full = os.path.join(root, name)
-                if not excluded(full, self.exclude, self.base):
-                    self.plain.setdefault(os.path.abspath(full), full)
+                full = os.path.normpath(os.path.join(root, name))
+                absolute = os.path.abspath(full)
+                if absolute not in self.ignore and not excluded(full, self.exclude, self.base):
+                    self.plain.setdefault(absolute, full)
 
 
-def discover(paths, exclude=(), base: str | None = None) -> Discovery:
-    """The units for ``paths`` (see the module docstring for the rule)."""
+def discover(paths, exclude=(), base: str | None = None, ignore_files=()) -> Discovery:
+    """The units for ``paths`` (see the module docstring for the rule). ``ignore_files``
+    are files a directory walk passes over: the run's own baseline and report files."""
     from kubeplan.pipeline.kustomize_refs import read_refs
 
-    collector = _Collector(exclude, base)
+    collector = _Collector(exclude, base, {os.path.abspath(f) for f in ignore_files})
     for path in paths:
         collector.add_path(path)
     notes: list = []

@@ -21,6 +21,7 @@ class PipelineSettings:
     shard: tuple = (1, 1)
     keep_objects: bool = False  # keep the ManifestObjects (check plans them)
     progress: object = None  # callable(done, total, unit) or None
+    ignore_files: tuple = ()  # the run's baseline and report files: never manifests
 
 
 @dataclass
@@ -89,7 +90,7 @@ def run_pipeline(paths, settings: PipelineSettings | None = None) -> PipelineRes
     if not lint_options.get("policies") and config.get("policies"):
         lint_options["policies"] = tuple(config.get("policies"))
     settings.lint_options = lint_options
-    found = discover(paths, exclude=excludes, base=config.base_dir)
+    found = discover(paths, exclude=excludes, base=config.base_dir, ignore_files=settings.ignore_files)
     units = shard(found.units, *settings.shard)
     results = _run_all(units, config, settings)
     report = LintReport(
