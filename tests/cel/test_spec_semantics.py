@@ -197,6 +197,10 @@ TABLE = [
     ("optional.of(2).optMap(x, x * 2).value()", 4),
     ("optional.none().optMap(x, x * 2).hasValue()", False),
     ("[1, 2,]", [1, 2]),
+    # backquoted field names
+    ("{'app.kubernetes.io/name': 'web'}.`app.kubernetes.io/name`", "web"),
+    ("has({'content-type': 1}.`content-type`)", True),
+    ("{'a': 1}.?`b-c`.orValue(0)", 0),
 ]
 
 

@@ -33,6 +33,12 @@ _MACROS_1 = frozenset({"all", "exists", "exists_one", "existsOne", "map", "filte
 _MACROS_2 = frozenset({"all", "exists", "exists_one", "existsOne", "transformList", "transformMap"})
 
 
+def field_name(token) -> str:
+    """The field a selection names; a backquoted name loses its quotes."""
+    text = str(token)
+    return text[1:-1] if token.type == "QUOTED_IDENT" else text
+
+
 def unwrap(tree):
     """Skip the single-child precedence levels of the grammar."""
     while isinstance(tree, Tree) and tree.data in _PASSTHROUGH and len(tree.children) == 1:
@@ -219,7 +225,7 @@ class Compiler:
     # -- members -----------------------------------------------------------------------------
     def c_member_dot(self, tree):
         target_tree, name_token = tree.children
-        name = str(name_token)
+        name = field_name(name_token)
         qualified = self._qualified_name(tree)
         if qualified is not None and qualified in TYPE_NAMES:
             value = CelType(qualified)
@@ -231,7 +237,7 @@ class Compiler:
             qualified = self._qualified_name(base)
             if qualified is not None and qualified in TYPE_NAMES:
                 break
-            names.append(str(base.children[1]))
+            names.append(field_name(base.children[1]))
             self.nodes += 1
             base = unwrap(base.children[0])
         names.reverse()
@@ -268,7 +274,7 @@ class Compiler:
 
     def c_member_opt_dot(self, tree):
         target_tree, name_token = tree.children
-        name = str(name_token)
+        name = field_name(name_token)
         target = self.compile(target_tree)
         return lambda env: library.optional_select(target(env), name)
 
@@ -292,6 +298,8 @@ class Compiler:
         parts = []
         node = unwrap(tree)
         while isinstance(node, Tree) and node.data == "member_dot":
+            if node.children[1].type == "QUOTED_IDENT":
+                return None
             parts.append(str(node.children[1]))
             node = unwrap(node.children[0])
         if isinstance(node, Tree) and node.data in ("ident", "dot_ident"):
@@ -456,7 +464,7 @@ class Compiler:
         if not (isinstance(node, Tree) and node.data == "member_dot"):
             raise self.error("has() needs a field selection as its argument, e.g. has(object.spec.x)", tree)
         target = self.compile(node.children[0])
-        name = str(node.children[1])
+        name = field_name(node.children[1])
 
         def has(env):
             obj = target(env)

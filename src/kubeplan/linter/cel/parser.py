@@ -22,9 +22,12 @@ _GRAMMAR_PATCHES = (
         "member         : member_dot | member_dot_arg | member_index | member_object | primary",
         "member         : member_dot | member_dot_arg | member_index | member_object | member_opt_dot"
         " | member_opt_index | primary\n"
-        'member_opt_dot : member "." "?" IDENT\n'
+        'member_opt_dot : member "." "?" (IDENT | QUOTED_IDENT)\n'
         'member_opt_index : member "[" "?" expr "]"',
     ),
+    # Backquoted field names: object.metadata.labels.`app.kubernetes.io/name`.
+    ('member_dot     : member "." IDENT', 'member_dot     : member "." (IDENT | QUOTED_IDENT)'),
+    ("IDENT          : /[_a-zA-Z][_a-zA-Z0-9]*/", "IDENT          : /[_a-zA-Z][_a-zA-Z0-9]*/\nQUOTED_IDENT   : /`[_a-zA-Z0-9.\\/ -]+`/"),
     (
         'list_lit       : "[" [exprlist] "]"',
         'list_lit       : "[" "]" | "[" listelems "]" | "[" listelems "," "]"\n'
