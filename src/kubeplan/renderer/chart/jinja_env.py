@@ -24,6 +24,25 @@ from kubeplan.renderer.chart.linemap import Marks, MarkingCodeGenerator
 
 MAX_INCLUDE_DEPTH = 50
 MAX_STRING = 16 * 1024 * 1024
+# Compiling is most of the cost of a render; compiled code is reused across renders of the
+# same template text (the code does not depend on values or on the render's state).
+_CODE_CACHE: dict = {}
+_CODE_CACHE_SIZE = 2048
+
+
+def cached_compile(env, key, compile_fn):
+    code = _CODE_CACHE.get(key)
+    if code is None:
+        if len(_CODE_CACHE) >= _CODE_CACHE_SIZE:
+            _CODE_CACHE.clear()
+        code = _CODE_CACHE[key] = compile_fn()
+    return code
+
+
+def template_from_source(env, source: str, name: str, filename: str):
+    """A Template of ``source``, compiled once per process."""
+    code = cached_compile(env, ("template", source, name, filename), lambda: env.compile(source, name, filename))
+    return env.template_class.from_code(env, code, env.globals, None)
 
 
 class DefineExtension(Extension):
@@ -259,6 +278,12 @@ class Runtime:
         self.random = random.Random(seed)
         self.now = _parse_now(now)
         self._tpl_cache: dict = {}
+        # include results, reused while nothing changed that could change them: "impure"
+        # counts calls whose result varies (random), "generation" counts mutations of data
+        self._memo: dict = {}
+        self.impure = 0
+        self.generation = 0
+        self.roots: list = []  # keeps Root objects alive, so their ids stay unique
         env.globals.update(helpers.PURE_HELPERS)
         env.filters.update({k: v for k, v in helpers.PURE_HELPERS.items() if k not in ("list", "dict", "print", "printf")})
         extra = {
@@ -271,22 +296,30 @@ class Runtime:
             "now": self.now_func,
             "date": self.date,
         }
+        extra.update({"merge": self.merge, "mergeOverwrite": self.merge_overwrite})
         env.globals.update(extra)
         env.filters.update(extra)
 
     def add_defines(self, source: str, filename: str) -> None:
         """Parse a template file and register the named templates it defines."""
+        for name, code in cached_compile(self.env, ("defines", source, filename), lambda: self._compile_defines(source, filename)):
+            self.defines[name] = self.env.template_class.from_code(self.env, code, self.env.globals, None)
+
+    def _compile_defines(self, source: str, filename: str) -> list:
+        if "define" not in source:
+            return []
         sink: list = []
         self.env.define_sink = sink
         try:
             self.env.parse(source, filename=filename, name=filename)
         finally:
             self.env.define_sink = None
+        out = []
         for name, body, line in sink:
             template = nodes.Template(body, lineno=line)
             template.set_environment(self.env)
-            code = self.env.compile(template, name=filename, filename=filename)
-            self.defines[name] = self.env.template_class.from_code(self.env, code, self.env.make_globals(None), None)
+            out.append((name, self.env.compile(template, name=filename, filename=filename)))
+        return out
 
     @pass_context
     def include(self, context, name, dot=None):
@@ -297,7 +330,42 @@ class Runtime:
             raise HelmTemplateError(f'include: no template "{name}" defined')
         if dot is None:
             dot = context.get("dot")
-        return self._render_nested(template, dot)
+        marks = self.env.marks
+        key = self._memo_key(name, dot)
+        if key is not None:
+            key = (key, marks.on, marks.prefix)
+            hit = self._memo.get(key)
+            if hit is not None and hit[0] == self.generation:
+                marks.written += len(hit[1])
+                return hit[1]
+        impure = self.impure
+        text = self._render_nested(template, dot)
+        if key is not None and self.impure == impure:
+            self._memo[key] = (self.generation, text)
+        return text
+
+    def _memo_key(self, name, dot):
+        if isinstance(dot, Root):
+            return (name, id(dot))
+        if isinstance(dot, dict) and len(dot) <= 8:
+            parts = []
+            for key, value in dot.items():
+                if isinstance(value, Root):
+                    parts.append((key, "root", id(value)))
+                elif value is None or isinstance(value, (str, int, float, bool)):
+                    parts.append((key, "value", value))
+                else:
+                    return None
+            return (name, tuple(parts))
+        return None
+
+    def merge(self, destination, *sources):
+        self.generation += 1
+        return helpers.merge(destination, *sources)
+
+    def merge_overwrite(self, destination, *sources):
+        self.generation += 1
+        return helpers.merge_overwrite(destination, *sources)
 
     def _render_nested(self, template, dot) -> str:
         if self.depth >= MAX_INCLUDE_DEPTH:
@@ -320,7 +388,7 @@ class Runtime:
         text = go_str(text)
         template = self._tpl_cache.get(text)
         if template is None:
-            template = self._tpl_cache[text] = self.env.from_string(text)
+            template = self._tpl_cache[text] = template_from_source(self.env, text, "<tpl>", "<tpl>")
         marks = self.env.marks
         previous = marks.quiet()  # tpl output is attributed to the line calling tpl
         try:
@@ -339,12 +407,14 @@ class Runtime:
         return self._rand(count, "0123456789")
 
     def _rand(self, count, alphabet: str) -> str:
+        self.impure += 1
         count = int(count)
         if count < 0 or count > 100_000:
             raise HelmTemplateError("random string length out of range")
         return "".join(self.random.choice(alphabet) for _ in range(count))
 
     def uuidv4(self) -> str:
+        self.impure += 1
         return str(uuid.UUID(int=self.random.getrandbits(128), version=4))
 
     def now_func(self) -> datetime:

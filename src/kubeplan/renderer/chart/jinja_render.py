@@ -20,6 +20,7 @@ from kubeplan.renderer.chart.jinja_env import (
     Root,
     Runtime,
     TemplateInfo,
+    template_from_source,
 )
 from kubeplan.renderer.chart.linemap import RenderLimitError, strip_markers
 
@@ -47,6 +48,10 @@ class _ChartLoader(BaseLoader):
             raise TemplateNotFound(template)
         text, file = hit
         return text, file, lambda: True
+
+    def load(self, environment, name, globals=None):  # noqa: A002 - jinja2's signature
+        text, file, _ = self.get_source(environment, name)
+        return template_from_source(environment, text, name, file)
 
 
 def _values_at(values: dict, prefix: tuple) -> dict:
@@ -140,6 +145,7 @@ def render_jinja_chart(chart, values: dict, *, release_name, namespace, kube_ver
                     _values_at(values, prefix), release, info, capabilities, files,
                     TemplateInfo(name, f"{current.full_path}/templates"), prefix,
                 )
+                runtime.roots.append(root)
                 try:
                     template = env.get_template(name)
                     env.marks.reset()

@@ -32,15 +32,23 @@ class RenderLimitError(Exception):
     """Output size or loop budget exceeded (a runaway or hostile template)."""
 
 
+# Compiled templates are cached across renders, so the ids baked into their code are
+# process-wide: tid -> template file, sid -> values path relative to a chart.
+_FILES: list = []
+_FILE_IDS: dict = {}
+_STATIC_REFS: list = []
+_STATIC_IDS: dict = {}
+
+
 class Marks:
     """Per-environment marker state shared by the compiled code."""
 
     def __init__(self):
         self.on = True
-        self.files: list = []  # tid -> template file (display path)
-        self._file_ids: dict = {}
-        self.static_refs: list = []  # compile-time values paths (relative to a chart)
-        self._static_ids: dict = {}
+        self.files = _FILES
+        self._file_ids = _FILE_IDS
+        self.static_refs = _STATIC_REFS
+        self._static_ids = _STATIC_IDS
         self.value_paths: list = []  # vid -> full values path (chart prefix + key)
         self._value_ids: dict = {}
         self.prefix: tuple = ()  # values prefix of the chart whose context is rendering
@@ -259,63 +267,65 @@ def strip_markers(text: str, marks: Marks):
     pieces = _MARK_RE.split(text)
     out = []
     origins: list = []
-    # a frame: [cursor_tid, cursor_line, literal, vid, site]
-    stack = [[-1, 0, False, -1, None]]
-    line_origin = None
-    line_values: list = []
+    # a frame: [cursor_tid, cursor_line, literal, vid, chain of call sites down to this frame]
+    stack = [[-1, 0, False, -1, ()]]
+    top = stack[0]
+    line_state = None  # (tid, line, literal, chain, fragment) of the line's first visible text
     fallback = None
+    line_values: list = []
 
-    def current():
-        top = stack[-1]
+    def snapshot(fragment: str):
         if top[0] < 0:
             return None
-        chain = tuple(f[4] for f in stack[1:] if f[4] is not None and (f is not top or top[2]))
-        chain_files = tuple((files[t], ln) for t, ln in chain)
-        return LineOrigin(files[top[0]], top[1], top[2], chain_files, ())
+        chain = top[4] if top[2] else top[4][:-1]
+        return (top[0], top[1], top[2], chain, fragment if top[2] else "")
 
     def finish_line():
-        nonlocal line_origin, line_values, fallback
-        origin = line_origin or fallback
-        if origin is not None and line_values:
-            origin = LineOrigin(
-                origin.file, origin.line, origin.literal, origin.chain, tuple(dict.fromkeys(line_values)), origin.fragment
+        state = line_state or fallback
+        if state is None:
+            origins.append(None)
+            return
+        tid, line, literal, chain, fragment = state
+        origins.append(
+            LineOrigin(
+                files[tid], line, literal, tuple((files[t], n) for t, n in chain),
+                tuple(dict.fromkeys(line_values)) if line_values else (), fragment,
             )
-        origins.append(origin)
-        line_origin = None
-        line_values = []
-        fallback = None
+        )
 
     for index, piece in enumerate(pieces):
         if index % 2:  # a marker
             kind = piece[0]
             if kind == "L":
-                tid, line = piece[1:].split(":")
-                top = stack[-1]
+                tid, _, line = piece[1:].partition(":")
                 top[0], top[1], top[2] = int(tid), int(line), True
             elif kind == "E":
                 tid, line, vid = piece[1:].split(":")
-                tid, line, vid = int(tid), int(line), int(vid)
-                stack.append([tid, line, False, vid, (tid, line)])
+                tid, line = int(tid), int(line)
+                top = [tid, line, False, int(vid), top[4] + ((tid, line),)]
+                stack.append(top)
             elif kind == "P" and len(stack) > 1:
                 stack.pop()
+                top = stack[-1]
             continue
         if not piece:
             continue
         out.append(piece)
-        segments = piece.split("\n")
-        for number, segment in enumerate(segments):
-            if number:
+        first = True
+        for segment in piece.split("\n"):
+            if not first:
                 finish_line()
-                top = stack[-1]
+                line_state = fallback = None
+                line_values = []
                 if top[2]:
                     top[1] += 1
+            first = False
             if fallback is None:
-                fallback = current()
-            if segment.strip():
-                if line_origin is None:
-                    line_origin = current()
-                    if line_origin is not None and line_origin.literal:
-                        line_origin.fragment = segment.strip()
+                fallback = snapshot("")
+            stripped = segment.strip()
+            if stripped:
+                if line_state is None:
+                    line_state = snapshot(stripped)
                 for frame in stack:
                     if frame[3] >= 0:
                         line_values.append(value_paths[frame[3]])
