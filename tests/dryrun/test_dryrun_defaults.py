@@ -27,6 +27,9 @@ def test_default_cluster_shape():
     assert control_plane["spec"]["taints"] == [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]
     assert "node-role.kubernetes.io/control-plane" in _labels(control_plane)
     assert [ns["metadata"]["name"] for ns in cluster.namespaces] == ["default", "kube-system", "kube-public", "kube-node-lease"]
+    [storage] = cluster.storage_classes
+    assert storage["metadata"]["annotations"] == {"storageclass.kubernetes.io/is-default-class": "true"}
+    assert storage["volumeBindingMode"] == "WaitForFirstConsumer"
 
 
 def test_default_cluster_is_a_fresh_copy():

@@ -5,7 +5,8 @@
 ``zone-c`` of ``region-1``, plus one control-plane node (2 vCPU / 8 GiB) in ``zone-a``
 tainted ``node-role.kubernetes.io/control-plane:NoSchedule``; every node carries the
 well-known labels (hostname, os, arch, zone, region, instance-type) and is Ready. The
-namespaces every cluster has come with it.
+namespaces every cluster has come with it, and a default StorageClass ``standard``
+(WaitForFirstConsumer, dynamically provisioned).
 
 ``node_pool(spec)``: nodes described by the compact syntax of ``--node-pool``, documented
 in docs/plan.md "Synthetic node pools"::
@@ -107,6 +108,16 @@ def default_cluster() -> list[dict]:
         )
     )
     objects.extend(_namespace(n) for n in ("default", "kube-system", "kube-public", "kube-node-lease"))
+    objects.append(
+        {  # clusters ship a default class; claims without storageClassName get it on create
+            "apiVersion": "storage.k8s.io/v1",
+            "kind": "StorageClass",
+            "metadata": {"name": "standard", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+            "provisioner": "rancher.io/local-path",
+            "reclaimPolicy": "Delete",
+            "volumeBindingMode": "WaitForFirstConsumer",
+        }
+    )
     return objects
 
 
