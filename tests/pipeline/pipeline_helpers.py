@@ -52,7 +52,9 @@ def chart_renderer():
 def kustomize_renderer():
     """Skip unless the kustomize renderer builds the fixture overlay."""
     pytest.importorskip("kubeplan.renderer.kustomize")
-    from kubeplan.renderer.kustomize import build
+    from kubeplan.pipeline.units import kustomize_build
+
+    build = kustomize_build()
 
     try:
         build(os.path.join(REPO, "kustomize", "overlays", "prod"))

@@ -3,6 +3,7 @@ the ``--jobs`` pool, so everything here takes and returns plain picklable data."
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from kubeplan.errors import KubeplanError
@@ -66,6 +67,63 @@ def _render_failure(unit, exc: Exception) -> Finding:
     return Finding("render-failed", "error", f"{what} {unit.path} does not render: {message}", where)
 
 
+def _document_lines(text: str) -> list:
+    """The first line of each document of a rendered YAML stream."""
+    starts, line_no, pending = [], 0, True
+    for line_no, line in enumerate(text.splitlines(), 1):
+        if line.startswith("---"):
+            pending = True
+            continue
+        if pending and line.strip() and not line.lstrip().startswith("#"):
+            starts.append(line_no)
+            pending = False
+    return starts
+
+
+def _note_rendered_locations(unit, objects, text: str) -> None:
+    """Objects a renderer left without a related location get one: their document in the
+    rendered output (``kubeplan render DIR``), so a finding shows both places."""
+    if all(obj.source.related for obj in objects):
+        return
+    starts = _document_lines(text or "")
+    if len(starts) != len(objects):
+        return
+    for obj, line in zip(objects, starts):
+        if not obj.source.related:
+            obj.source.related.append(Location(f"{unit.path} (kubeplan render)", line, 1, "rendered output"))
+
+
+def _spell_like(unit, findings) -> list:
+    """Absolute paths from a renderer spelled relative when the unit was given relative."""
+    if os.path.isabs(unit.path):
+        return findings
+    cwd = os.getcwd()
+
+    def fix(location):
+        file = location.file
+        if os.path.isabs(file) and (file + os.sep).startswith(cwd + os.sep):
+            return location._replace(file=os.path.relpath(file, cwd))
+        return location
+
+    for finding in findings:
+        finding.location = fix(finding.location)
+        finding.related = [fix(r) for r in finding.related]
+    return findings
+
+
+def kustomize_build():
+    """``kubeplan.renderer.kustomize.build``, or None. Once its submodule ``build`` is
+    imported, the package attribute of that name is the module, not the function."""
+    try:
+        from kubeplan.renderer import kustomize
+    except ImportError:
+        return None
+    build = getattr(kustomize, "build", None)
+    if build is not None and not callable(build):
+        build = getattr(build, "build", None)
+    return build
+
+
 def _render(unit, render_options: RenderOptions):
     """(objects, warnings) of a chart or kustomization; KubeplanError when it cannot render."""
     if unit.kind == "chart":
@@ -75,12 +133,13 @@ def _render(unit, render_options: RenderOptions):
             raise KubeplanError("this kubeplan has no chart renderer", unit.path) from None
         result = render_chart(unit.path, **render_options.chart_options())
     else:
-        try:
-            from kubeplan.renderer.kustomize import build
-        except ImportError:
-            raise KubeplanError("this kubeplan has no kustomize renderer", unit.path) from None
+        build = kustomize_build()
+        if build is None:
+            raise KubeplanError("this kubeplan has no kustomize renderer", unit.path)
         result = build(unit.path, load_restrictor=render_options.load_restrictor)
-    return list(result.objects), list(result.warnings)
+    objects = list(result.objects)
+    _note_rendered_locations(unit, objects, result.text)
+    return objects, list(result.warnings)
 
 
 def run_unit(unit, config, lint_options: dict, render_options: RenderOptions, max_file_size: int, keep_objects=False) -> UnitResult:
@@ -110,7 +169,13 @@ def run_unit(unit, config, lint_options: dict, render_options: RenderOptions, ma
     result = lint(ctx, load_findings)
     out.findings = result.findings
     out.suppressed = result.suppressed
-    out.subjects = [(obj.locate().file, obj.ref) for obj in objects]
+    if unit.kind != "manifests":
+        _spell_like(unit, out.findings)
+        _spell_like(unit, out.suppressed)
+        out.findings.sort(key=Finding.sort_key)
+        out.suppressed.sort(key=Finding.sort_key)
+    subjects = [Finding("", "", "", obj.locate(), obj.ref) for obj in objects]
+    out.subjects = [(f.location.file, f.object) for f in (_spell_like(unit, subjects) if unit.kind != "manifests" else subjects)]
     if keep_objects:
         out.manifests = objects
     return out
