@@ -74,6 +74,14 @@ class Cluster:
             if not isinstance(name, str) or not name:
                 raise cluster.error(data, f"{kind} without metadata.name")
             namespace = "" if kind in _CLUSTER_SCOPED else (meta.get("namespace") or "default")
+            if not isinstance(namespace, str):
+                raise cluster.error(data, f"{kind} {name}: metadata.namespace must be a string")
+            for field_name, want in (("labels", dict), ("annotations", dict)):
+                if not isinstance(meta.get(field_name) or want(), want):
+                    raise cluster.error(data, f"{kind} {name}: metadata.{field_name} must be a mapping")
+            for field_name in ("spec", "status"):
+                if data.get(field_name) is not None and not isinstance(data.get(field_name), dict):
+                    raise cluster.error(data, f"{kind} {name}: {field_name} must be a mapping")
             key = (kind, namespace, name)
             if key in seen:
                 raise cluster.error(data, f"{kind} {namespace + '/' if namespace else ''}{name} is defined twice in the cluster")

@@ -156,6 +156,10 @@ def make_plan(objects: list, cluster, config=None, seed: int | None = None, expl
     from kubeplan.dryrun.scheduler.snapshot import NodeSpecError, Snapshot
 
     for obj in objects:
+        for field_name in ("metadata", "spec"):
+            if field_name in obj.data and not isinstance(obj.data[field_name], dict):
+                loc = obj.locate((field_name,))
+                raise KubeplanError(f"{obj.kind} {obj.name}: {field_name} must be a mapping", loc.file, loc.line)
         if obj.kind in _CLUSTER_KINDS:
             cluster.add(obj.data, obj)
     config = config or default_config()
@@ -165,7 +169,8 @@ def make_plan(objects: list, cluster, config=None, seed: int | None = None, expl
     except NodeSpecError as exc:
         raise cluster.error(exc.node, str(exc)) from None
     for seq, pod in enumerate(cluster.pods):
-        node = snapshot.index.get(pod["spec"].get("nodeName"))
+        node_name = pod["spec"].get("nodeName")
+        node = snapshot.index.get(node_name) if isinstance(node_name, str) else None
         if node is None:
             continue  # bound to a node the snapshot does not have
         try:

@@ -118,6 +118,10 @@ def pod_info(pod: dict, priority_classes: dict | None = None, seq: int = 0, temp
     status = pod.get("status") or {}
     if not isinstance(meta, dict) or not isinstance(spec, dict):
         raise PodSpecError("metadata and spec must be mappings")
+    if not isinstance(status, dict):
+        status = {}
+    if not isinstance(meta.get("labels") or {}, dict) or not isinstance(meta.get("ownerReferences") or [], list):
+        raise PodSpecError("metadata.labels must be a mapping and metadata.ownerReferences a list")
     key_doc = {
         "ns": meta.get("namespace") or "default",
         "labels": meta.get("labels") or {},
@@ -132,7 +136,11 @@ def pod_info(pod: dict, priority_classes: dict | None = None, seq: int = 0, temp
         raise PodSpecError(f"pod cannot be serialised: {exc}") from None
     template = templates.get(key) if templates is not None else None
     if template is None:
-        template = _parse_template(meta, spec, key, priority_classes or {})
+        try:
+            template = _parse_template(meta, spec, key, priority_classes or {})
+        except (TypeError, AttributeError, KeyError) as exc:
+            # a field of the wrong shape (a string where a mapping belongs, ...)
+            raise PodSpecError(f"malformed pod spec: a field has the wrong type ({exc})") from None
         if bound:
             template.node_name = ""
         if templates is not None:
@@ -205,10 +213,19 @@ def _parse_template(meta: dict, spec: dict, key: str, priority_classes: dict) ->
         raise PodSpecError(f"invalid affinity: {exc}") from None
     constraints = _list(spec, "topologySpreadConstraints")
     for c in constraints:
-        if not isinstance(c, dict) or not c.get("topologyKey") or c.get("whenUnsatisfiable") not in ("DoNotSchedule", "ScheduleAnyway"):
+        if not isinstance(c.get("topologyKey"), str) or not c["topologyKey"] or c.get("whenUnsatisfiable") not in ("DoNotSchedule", "ScheduleAnyway"):
             raise PodSpecError("each topologySpreadConstraint needs topologyKey and whenUnsatisfiable (DoNotSchedule or ScheduleAnyway)")
-        if not isinstance(c.get("maxSkew"), int) or c["maxSkew"] <= 0:
+        if not isinstance(c.get("maxSkew"), int) or isinstance(c["maxSkew"], bool) or c["maxSkew"] <= 0:
             raise PodSpecError("topologySpreadConstraints maxSkew must be a positive integer")
+        min_domains = c.get("minDomains")
+        if min_domains is not None and (not isinstance(min_domains, int) or isinstance(min_domains, bool) or min_domains <= 0):
+            raise PodSpecError("topologySpreadConstraints minDomains must be a positive integer")
+        if not isinstance(c.get("matchLabelKeys") or [], list):
+            raise PodSpecError("topologySpreadConstraints matchLabelKeys must be a list")
+        try:
+            LabelSelector.parse(c.get("labelSelector"))
+        except SelectorError as exc:
+            raise PodSpecError(f"topologySpreadConstraints labelSelector: {exc}") from None
     host_ports = []
     for container in containers + [c for c in init_containers if c.get("restartPolicy") == "Always"]:
         for port in container.get("ports") or []:

@@ -37,6 +37,8 @@ def node_tree_order(nodes: list) -> list:
     zones: dict = {}
     for node in nodes:
         labels = (node.get("metadata") or {}).get("labels") or {}
+        if not isinstance(labels, dict):
+            labels = {}
         zones.setdefault(_zone_key(labels), []).append(node)
     out = []
     lists = list(zones.values())
@@ -114,37 +116,49 @@ class Snapshot:
         self.shared: dict = {}  # per-node results shared by equal template parts (nodemasks.shared)
         self.pods_with_affinity = 0
         self._label_ids: dict = {}
+        self._image_counts: dict = {}
         for i, node in enumerate(ordered):
-            meta = node.get("metadata") or {}
-            labels = {str(k): ("" if v is None else str(v)) for k, v in (meta.get("labels") or {}).items()}
-            self.labels.append(labels)
-            spec = node.get("spec") or {}
-            status = node.get("status") or {}
-            self.unschedulable[i] = bool(spec.get("unschedulable"))
-            self.taints.append([t for t in spec.get("taints") or [] if isinstance(t, dict)])
-            allocatable = status.get("allocatable")
-            if not isinstance(allocatable, dict) or not allocatable:
-                allocatable = status.get("capacity") or {}  # a hand-written node: capacity stands in
-            for name, value in allocatable.items():
-                name = str(name)
-                try:
-                    amount = resource_value(name, value)
-                except QuantityError as exc:
-                    raise NodeSpecError(node, f"node {self.names[i]}: allocatable {name}: {exc}") from None
-                if name not in self.alloc:
-                    self.alloc[name] = np.zeros(n, dtype=np.int64)
-                    self.requested[name] = np.zeros(n, dtype=np.int64)
-                self.alloc[name][i] = amount
-            images = {}
-            for image in status.get("images") or []:
-                if not isinstance(image, dict):
-                    continue
-                size = int(image.get("sizeBytes") or 0)
-                for name in image.get("names") or []:
-                    images[str(name)] = size
-            self.images.append(images)
-            for name in images:
-                self.image_nodes[name] = self.image_nodes.get(name, 0) + 1
+            try:
+                self._load_node(i, node)
+            except (TypeError, AttributeError, ValueError) as exc:
+                if isinstance(exc, NodeSpecError):
+                    raise
+                raise NodeSpecError(node, f"node {self.names[i]}: a field has the wrong type ({exc})") from None
+        for name, count in self._image_counts.items():
+            self.image_nodes[name] = count
+
+    def _load_node(self, i: int, node: dict) -> None:
+        n = self.n
+        meta = node.get("metadata") or {}
+        labels = {str(k): ("" if v is None else str(v)) for k, v in (meta.get("labels") or {}).items()}
+        self.labels.append(labels)
+        spec = node.get("spec") or {}
+        status = node.get("status") or {}
+        self.unschedulable[i] = bool(spec.get("unschedulable"))
+        self.taints.append([t for t in spec.get("taints") or [] if isinstance(t, dict)])
+        allocatable = status.get("allocatable")
+        if not isinstance(allocatable, dict) or not allocatable:
+            allocatable = status.get("capacity") or {}  # a hand-written node: capacity stands in
+        for name, value in allocatable.items():
+            name = str(name)
+            try:
+                amount = resource_value(name, value)
+            except QuantityError as exc:
+                raise NodeSpecError(node, f"node {self.names[i]}: allocatable {name}: {exc}") from None
+            if name not in self.alloc:
+                self.alloc[name] = np.zeros(n, dtype=np.int64)
+                self.requested[name] = np.zeros(n, dtype=np.int64)
+            self.alloc[name][i] = amount
+        images = {}
+        for image in status.get("images") or []:
+            if not isinstance(image, dict):
+                continue
+            size = int(image.get("sizeBytes") or 0)
+            for name in image.get("names") or []:
+                images[str(name)] = size
+        self.images.append(images)
+        for name in images:
+            self._image_counts[name] = self._image_counts.get(name, 0) + 1
 
     # --- labels -----------------------------------------------------------------------
 
