@@ -15,6 +15,10 @@ from kubeplan.renderer.chart.chart import load_chart
 from kubeplan.renderer.chart.semver import SemverError, Version, satisfies
 from kubeplan.renderer.chart.values import Provenance, chart_values, record_chart_defaults, user_values
 
+_GO_RANDOM = re.compile(
+    r"\b(randAlphaNum|randAlpha|randNumeric|randAscii|randInt|randBytes|uuidv4|shuffle|now|"
+    r"genPrivateKey|genCA|genSelfSignedCert|genSignedCert|derivePassword|htpasswd|bcrypt)\b"
+)
 _KUBE_VERSION_RE = re.compile(r"^v?\d+(\.\d+){0,2}([-+][0-9A-Za-z.+-]*)?$")
 
 
@@ -108,6 +112,19 @@ class ChartRender:
             self.warnings.append(
                 f"--api-versions {','.join(opts['api_versions'])}: Helm's engine through helm-python-sdk cannot add "
                 "API versions; .Capabilities.APIVersions is its built-in list"
+            )
+        nondeterministic = sorted(
+            {
+                match.group(1)
+                for sub in chart.walk()
+                for rel in sub.templates()
+                for match in _GO_RANDOM.finditer(sub.files[rel].decode("utf-8", "replace"))
+            }
+        )
+        if nondeterministic:
+            self.warnings.append(
+                f"this chart calls {', '.join(nondeterministic)}: Helm's engine has no seed or fixed time, "
+                "so those parts of the output change from run to run (--seed/--now apply to Jinja2 charts)"
             )
         texts = render_go_chart(chart, given, release_name=opts["release_name"], namespace=opts["namespace"])
         return {name: _GoFile(name, text, chart) for name, text in texts.items()}
