@@ -135,7 +135,8 @@ def _resource_list(container: dict, key: str) -> dict:
 
 
 def _containers(spec: dict, key: str) -> list:
-    return [c for c in spec.get(key) or [] if isinstance(c, dict)]
+    items = spec.get(key)
+    return [c for c in items if isinstance(c, dict)] if isinstance(items, list) else []
 
 
 def _sum_into(total: dict, values: dict) -> None:
@@ -210,6 +211,7 @@ class Admission:
             self.limit_ranges.setdefault(_namespace(lr), []).append(lr)
         self.quotas: dict = {}
         for rq in sorted(getattr(cluster, "resource_quotas", []), key=_name):
+            self._check_quota_shape(rq)
             try:
                 state = _QuotaState(rq)
             except q.QuantityError as exc:
@@ -218,9 +220,36 @@ class Admission:
         self.priority_classes = {_name(pc): pc for pc in getattr(cluster, "priority_classes", [])}
         self._quota_seeded: set = set()
         for lr in getattr(cluster, "limit_ranges", []):
+            limits = (lr.get("spec") or {}).get("limits") if isinstance(lr.get("spec"), dict) else None
+            if limits is not None and not isinstance(limits, list):
+                raise _cluster_error(cluster, lr, f"LimitRange {_name(lr)}: spec.limits must be a list")
             for item in _limit_items(lr):
                 for key in ("default", "defaultRequest", "min", "max", "maxLimitRequestRatio"):
                     self._check_quantities(lr, item.get(key), f"spec.limits[].{key}")
+
+    def _check_quota_shape(self, rq: dict) -> None:
+        """The fields admission reads, with the types it needs (a bad snapshot is exit 2)."""
+        def bad(where, what):
+            return _cluster_error(self.cluster, rq, f"ResourceQuota {_name(rq)}: {where} must be {what}")
+
+        spec = rq.get("spec") if rq.get("spec") is not None else {}
+        status = rq.get("status") if rq.get("status") is not None else {}
+        if not isinstance(spec, dict) or not isinstance(status, dict):
+            raise bad("spec and status", "mappings")
+        for where, value in (("spec.hard", spec.get("hard")), ("status.hard", status.get("hard")), ("status.used", status.get("used"))):
+            self._check_quantities(rq, value, where)
+        scopes = spec.get("scopes")
+        if scopes is not None and (not isinstance(scopes, list) or not all(isinstance(x, str) for x in scopes)):
+            raise bad("spec.scopes", "a list of scope names")
+        selector = spec.get("scopeSelector")
+        if selector is not None:
+            expressions = selector.get("matchExpressions") if isinstance(selector, dict) else None
+            if not isinstance(selector, dict) or (expressions is not None and not isinstance(expressions, list)):
+                raise bad("spec.scopeSelector", "a mapping with a matchExpressions list")
+            for e in expressions or []:
+                values = e.get("values") if isinstance(e, dict) else None
+                if not isinstance(e, dict) or (values is not None and not isinstance(values, list)):
+                    raise bad("spec.scopeSelector.matchExpressions[]", "mappings with a values list")
 
     def _check_quantities(self, obj: dict, values, where: str) -> None:
         if values is None:

@@ -16,6 +16,8 @@ def pods(obj: ManifestObject, ctx) -> list[PodToSchedule]:
     spec = obj.get(("spec",))
     if not isinstance(spec, dict):
         raise fail(obj, ("spec",), "is required (a PodSpec)")
+    if not isinstance(obj.data.get("metadata"), dict):
+        raise fail(obj, ("metadata",), "is required (a mapping with name or generateName)")
     check_pod_spec(obj, ("spec",), spec)
     pod = clone(obj.data)
     meta = pod.setdefault("metadata", {})

@@ -17,6 +17,7 @@ from .naming import fnv32, safe_encode
 from .template import (
     clone,
     defaulted_template,
+    expect,
     fail,
     go_json,
     int_field,
@@ -45,9 +46,16 @@ def _claim_templates(obj: ManifestObject) -> list[dict]:
     if not isinstance(claims, list):
         raise fail(obj, ("spec", "volumeClaimTemplates"), "must be a list")
     for i, claim in enumerate(claims):
-        name = claim.get("metadata", {}).get("name") if isinstance(claim, dict) else None
+        where = ("spec", "volumeClaimTemplates", i)
+        expect(obj, where, claim, dict)
+        expect(obj, where + ("metadata",), (claim or {}).get("metadata"), dict)
+        expect(obj, where + ("spec",), (claim or {}).get("spec"), dict)
+        meta = (claim or {}).get("metadata") or {}
+        for key in ("labels", "annotations"):
+            expect(obj, where + ("metadata", key), meta.get(key), dict)
+        name = meta.get("name")
         if not isinstance(name, str) or not name:
-            raise fail(obj, ("spec", "volumeClaimTemplates", i, "metadata", "name"), "is required")
+            raise fail(obj, where + ("metadata", "name"), "is required")
     return claims
 
 
