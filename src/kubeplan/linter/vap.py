@@ -550,7 +550,8 @@ class Evaluator:
                 return []  # parameterNotFoundAction: Allow
             if not params_list:
                 message = f"no params ({policy.param_kind[1]}) found for binding {binding.name}; parameterNotFoundAction is Deny"
-                return [self._finding(policy, binding, obj, severity, _Outcome(message), actions)]
+                outcome = _Outcome(message, related=[_note(binding.location, "policy binding")])
+                return [self._finding(policy, binding, obj, severity, outcome, actions)]
         out = []
         for params in params_list:
             for outcome in self._evaluate(policy, obj, target, pod, params):
@@ -670,6 +671,7 @@ class Evaluator:
                 _Outcome(
                     self._message(validation, activation),
                     validation.field_path or (),
+                    related=[_note(expr.location, "policy validation")],
                     reason=validation.reason,
                 )
             )
@@ -680,9 +682,13 @@ class Evaluator:
                 out.append(self._error("violations", expr, exc.message))
                 continue
             try:
-                out.extend(_violations(value))
+                found = _violations(value)
             except ValueError as exc:
                 out.append(self._error("violations", expr, str(exc)))
+                continue
+            for outcome in found:
+                outcome.related = [_note(expr.location, "policy violation expression")]
+            out.extend(found)
         return out
 
     def _message(self, validation: Validation, activation) -> str:
@@ -724,6 +730,10 @@ class Evaluator:
         finding = Finding.at(policy.id, severity, outcome.message, obj, outcome.path, **extra)
         finding.related = list(outcome.related) + finding.related
         return finding
+
+
+def _note(location: Location, note: str) -> Location:
+    return Location(location.file, location.line, location.column, note)
 
 
 def _type_word(value) -> str:
