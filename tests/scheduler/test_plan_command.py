@@ -92,3 +92,26 @@ def test_other_scheduler_names_are_not_handled(tmp_path):
     (placement,) = json.loads(result.output)["placements"]
     assert placement["node"] is None and "not handled" in placement["message"]
     assert result.return_value == 0
+
+
+def test_hpa_headroom_is_reported_without_changing_the_plan(tmp_path):
+    deployment = {
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "api", "namespace": "default"},
+        "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "api"}}, "template": {
+            "metadata": {"labels": {"app": "api"}},
+            "spec": {"containers": [{"name": "api", "image": "api:1", "resources": {"requests": {"cpu": "1"}}}]}}},
+    }
+    hpa = {
+        "apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "api", "namespace": "default"},
+        "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "api"}, "minReplicas": 2, "maxReplicas": 5},
+    }
+    result = run(tmp_path, [deployment, hpa], [node("a", cpu="4")], "--format", "json")
+    assert result.return_value == 0
+    report = json.loads(result.output)
+    assert len(report["placements"]) == 2
+    assert report["nodes"][0]["requested"]["cpu"] == 2000  # usage before the what-if
+    (scaling,) = report["autoscaling"]
+    assert scaling["replicas"] == 2 and scaling["maxReplicas"] == 5
+    assert scaling["fitsAtMax"] is False
+    assert len(scaling["unplaced"]) == 1  # 4 cpu hold 4 replicas, the 5th does not fit
+    assert scaling["unplaced"][0]["message"].startswith("0/1 nodes are available: 1 Insufficient cpu.")

@@ -71,17 +71,21 @@ class Plan:
     placements: list = field(default_factory=list)
     nodes: list = field(default_factory=list)
     explained: bool = False
+    autoscaling: list = field(default_factory=list)  # one dict per HPA: would maxReplicas still fit?
 
     @property
     def unplaced(self) -> list:
         return [p for p in self.placements if p.failed]
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "version": 1,
             "placements": [p.to_json(self.explained) for p in self.placements],
             "nodes": self.nodes,
         }
+        if self.autoscaling:
+            out["autoscaling"] = self.autoscaling
+        return out
 
 
 @dataclass
@@ -225,7 +229,61 @@ def make_plan(objects: list, cluster, config=None, seed: int | None = None, expl
         if outcome.node is not None:
             snapshot.add_pod(pi, snapshot.index[outcome.node])
     plan.nodes = node_usage(snapshot)
+    plan.autoscaling = _headroom(objects, cluster, classes, snapshot, schedulers, seed)
     return plan
+
+
+def _headroom(objects, cluster, classes, snapshot, schedulers, seed) -> list:
+    """Each HPA's extra replicas (up to maxReplicas) scheduled after the plan, as a what-if:
+    do they still fit? The plan's placements and node usage are reported before this."""
+    try:
+        from kubeplan.dryrun.controllers import autoscaling, headroom_pods
+    except ImportError:
+        return []
+    from kubeplan.dryrun.scheduler.podinfo import PodSpecError, pod_info
+
+    scalings = autoscaling(objects)
+    if not scalings:
+        return []
+    by_owner: dict = {}
+    for planned in headroom_pods(objects, cluster, seed=seed or 0):
+        owner = planned.owner or {}
+        meta = planned.pod.get("metadata") or {}
+        by_owner.setdefault((owner.get("kind"), meta.get("namespace") or "default", owner.get("name")), []).append(planned)
+    out = []
+    for scaling in scalings:
+        hpa = scaling.hpa
+        extra = by_owner.get(scaling.target, [])
+        unplaced = []
+        for planned in extra:
+            pod, rejected = _admit(planned.pod, cluster)
+            name = (pod.get("metadata") or {}).get("name")
+            if rejected:
+                unplaced.append({"name": name, "message": rejected})
+                continue
+            scheduler = schedulers.get((pod.get("spec") or {}).get("schedulerName") or "default-scheduler")
+            if scheduler is None:
+                continue
+            try:
+                pi = pod_info(pod, classes, 10**9, snapshot.templates)
+            except PodSpecError:
+                continue
+            outcome = scheduler.schedule(pi)
+            if outcome.node is None:
+                unplaced.append({"name": name, "message": outcome.message})
+            else:
+                snapshot.add_pod(pi, snapshot.index[outcome.node])
+        out.append(
+            {
+                "hpa": {"namespace": hpa.namespace or "default", "name": hpa.name},
+                "target": {"kind": scaling.target[0], "name": scaling.target[2]},
+                "replicas": scaling.replicas,
+                "maxReplicas": scaling.max_replicas,
+                "fitsAtMax": not unplaced,
+                "unplaced": unplaced,
+            }
+        )
+    return out
 
 
 def _add_replica_set(cluster, pod: dict, source, seen: set) -> None:

@@ -130,10 +130,9 @@ def pod_info(pod: dict, priority_classes: dict | None = None, seq: int = 0, temp
         "node": "" if bound else spec.get("nodeName") or "",
         "pc": None if "priority" in spec else (priority_classes or {}).get(spec.get("priorityClassName") or ""),
     }
-    try:
-        key = json.dumps(key_doc, sort_keys=True, default=str)
-    except (TypeError, ValueError) as exc:
-        raise PodSpecError(f"pod cannot be serialised: {exc}") from None
+    # repr is twice as fast as sorted JSON; two equal specs written with their keys in a
+    # different order merely become two classes
+    key = repr(key_doc)
     template = templates.get(key) if templates is not None else None
     if template is None:
         try:
