@@ -19,6 +19,8 @@ from kubeplan.pipeline.command import input_options, lint_options, report_option
 @input_options
 def check(paths, cluster_paths, with_plan, **params):
     """Render, lint and plan PATHS (files, directories, charts, kustomizations, or - for stdin)."""
+    import os
+
     from kubeplan.pipeline import plan_step
     from kubeplan.pipeline.command import Progress, finish, note, settings_from
     from kubeplan.pipeline.run import run_pipeline
@@ -37,7 +39,12 @@ def check(paths, cluster_paths, with_plan, **params):
         import sys
 
         color = params["color"] if params["color"] is not None else sys.stdout.isatty()
-        outcome = plan_step.run_plan(result.objects, cluster_paths, color=color)
+        objects, left_out = plan_step.admissible(result.objects, result.report.findings)
+        if left_out:
+            note(f"plan: {left_out} object{'s' if left_out != 1 else ''} left out: the API server would reject them (schema errors)", params["quiet"])
+        outcome = plan_step.run_plan(objects, cluster_paths, color=color)
+        if outcome.problem is not None and all(not os.path.isabs(p) for p in paths):
+            outcome.problem.location = plan_step.relative(outcome.problem.location)
         extra = ([outcome.problem] if outcome.problem is not None else []) + (outcome.findings or [])
         if extra:
             result.report.findings = sorted(result.report.findings + extra, key=lambda f: f.sort_key())

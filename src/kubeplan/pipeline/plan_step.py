@@ -23,6 +23,24 @@ def available() -> bool:
     return importlib.util.find_spec("kubeplan.dryrun.plan") is not None
 
 
+def admissible(objects, findings) -> tuple:
+    """(objects the API server would accept, how many were left out): an object with a
+    schema error is rejected on apply, so it never reaches controllers or scheduler."""
+    rejected = {f.object for f in findings if f.object and f.severity == "error" and f.rule.startswith("schema-") and f.rule != "schema-missing"}
+    kept = [obj for obj in objects if obj.ref not in rejected]
+    return kept, len(objects) - len(kept)
+
+
+def relative(location):
+    """``location`` with an absolute file under the working directory made relative."""
+    import os
+
+    cwd = os.getcwd()
+    if os.path.isabs(location.file) and (location.file + os.sep).startswith(cwd + os.sep):
+        return location._replace(file=os.path.relpath(location.file, cwd))
+    return location
+
+
 def load_cluster(cluster_paths):
     """The Cluster of ``--cluster`` files, or kubeplan's default cluster."""
     from kubeplan.dryrun.cluster import Cluster
