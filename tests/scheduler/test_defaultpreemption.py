@@ -72,3 +72,11 @@ def test_victims_removed_but_another_filter_still_fails():
         "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports. "
         "preemption: 0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports."
     )
+
+
+def test_explain_shows_the_cycle_that_led_to_preemption():
+    p = placement(plan([pod("hi", cpu="1", priority=10)], base()), "hi")
+    assert p.node == "node1"
+    feasible = [n for n, row in p.explain["filter"].items() if all(v == "passed" for v in row.values())]
+    assert feasible == []
+    assert p.explain["filter"]["node1"]["NodeResourcesFit"] == "Insufficient cpu"

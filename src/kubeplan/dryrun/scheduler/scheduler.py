@@ -120,9 +120,8 @@ class Scheduler:
                 # the next cycle: the nominated node is tried first
                 retry = self._schedule_nominated(pi, result.node, explain)
                 if retry is not None:
+                    # explain keeps the cycle that failed and led to the preemption
                     outcome.node = retry.node
-                    if explain:
-                        outcome.explain = retry.explain
                 return outcome
             err.post_filter_msg = result.message
             if result.code == UNSCHEDULABLE_AND_UNRESOLVABLE:
