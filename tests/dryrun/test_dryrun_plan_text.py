@@ -100,3 +100,23 @@ def test_rejected_and_not_handled_pods_have_their_own_blocks():
     assert "NOT HANDLED (1)\nshop/custom (Deployment/web): not handled: schedulerName" in out
     assert "UNSCHEDULABLE" not in out
     assert out.endswith("3 pods: 1 placed, 1 rejected by admission, 1 not handled (other schedulers)\n")
+
+
+def test_autoscaling_block():
+    plan = SimpleNamespace(placements=[_placement("ok", node="n1")], nodes=[], autoscaling=[
+        {"hpa": {"namespace": "default", "name": "api"}, "target": {"kind": "Deployment", "name": "api"},
+         "replicas": 3, "maxReplicas": 8, "fitsAtMax": True, "unplaced": []},
+        {"hpa": {"namespace": "shop", "name": "web"}, "target": {"kind": "Deployment", "name": "web"},
+         "replicas": 2, "maxReplicas": 7, "fitsAtMax": False,
+         "unplaced": [{"name": f"web-{i}", "message": "0/1 nodes are available: 1 Insufficient cpu."} for i in range(4)]},
+    ])
+    out = render(plan, color=False)
+    assert (
+        "AUTOSCALING (at maxReplicas)\n"
+        "HPA           TARGET           PLANNED   MAX   AT MAX\n"
+        "default/api   Deployment/api   3         8     fits\n"
+        "shop/web      Deployment/web   2         7     4 of 5 more pods cannot be placed\n"
+        "shop/web: web-0: 0/1 nodes are available: 1 Insufficient cpu.\n"
+    ) in out
+    assert "shop/web: ... and 1 more\n" in out
+    assert out.endswith("\n1 pod: 1 placed\n")

@@ -3,7 +3,8 @@
 Blocks: every pod with its owner and node (or why it has none), each node's utilisation
 after placement (cpu, memory, pods, with bars), then the pods placed by preemption (with
 their victims), the pods the scheduler cannot place, the pods admission rejected (with
-the scheduler's or the API server's message), the pods of other schedulers, and one
+the scheduler's or the API server's message), the pods of other schedulers, whether each
+HorizontalPodAutoscaler's maxReplicas would still fit (``plan.autoscaling``), and one
 summary line.
 
 Reads a ``kubeplan.dryrun.plan.Plan``: ``plan.placements`` (``pod``, ``owner``, ``node``,
@@ -136,6 +137,37 @@ def _paint(text: str, code: str, color: bool) -> str:
     return f"{code}{text}{_RESET}" if color else text
 
 
+_SHOWN_UNPLACED = 3  # per HPA; the JSON report lists them all
+
+
+def _autoscaling(scalings: list, color: bool) -> list[str]:
+    """Would each HPA's maxReplicas still fit (the plan's what-if, after the placements)?"""
+    if not scalings:
+        return []
+    rows, details = [], []
+    for s in scalings:
+        hpa, target = _get(s, "hpa", default={}) or {}, _get(s, "target", default={}) or {}
+        name = f"{_get(hpa, 'namespace', default='default')}/{_get(hpa, 'name', default='?')}"
+        replicas = _get(s, "replicas", default=0)
+        maximum = _get(s, "maxReplicas", "max_replicas", default=0)
+        unplaced = list(_get(s, "unplaced", default=None) or [])
+        if _get(s, "fitsAtMax", "fits_at_max", default=not unplaced):
+            verdict = _paint("fits", _GREEN, color)
+        else:
+            extra = max(int(maximum) - int(replicas), len(unplaced))
+            verdict = _paint(f"{len(unplaced)} of {extra} more pods cannot be placed", _RED, color)
+            for u in unplaced[:_SHOWN_UNPLACED]:
+                details.append(f"{name}: {_get(u, 'name', default='?')}: {_get(u, 'message', default='')}")
+            if len(unplaced) > _SHOWN_UNPLACED:
+                details.append(f"{name}: ... and {len(unplaced) - _SHOWN_UNPLACED} more")
+        rows.append([name, f"{_get(target, 'kind', default='?')}/{_get(target, 'name', default='?')}",
+                     str(replicas), str(maximum), verdict])
+    lines = ["", _paint("AUTOSCALING (at maxReplicas)", _BOLD, color)]
+    lines.extend(_table(["HPA", "TARGET", "PLANNED", "MAX", "AT MAX"], rows, _visible_len))
+    lines.extend(details)
+    return lines
+
+
 def _subject(p) -> str:
     namespace, name = _pod_ref(_get(p, "pod"))
     owner = _get(p, "owner")
@@ -220,6 +252,8 @@ def render(plan, color: bool = False) -> str:
             lines.append(_paint(f"{title} ({len(group)})", _BOLD, color))
             for p in group:
                 lines.append(f"{_paint(_subject(p), tint, color)}: {_get(p, 'message') or 'no message'}")
+
+    lines.extend(_autoscaling(_get(plan, "autoscaling", default=None) or [], color))
 
     placed = len(placements) - len(pending) - len(preempting) - len(rejected) - len(unhandled)
     summary = f"{len(placements)} pod{'s' if len(placements) != 1 else ''}"
