@@ -58,3 +58,19 @@ def test_invalid_configs_are_user_errors(doc, needle):
     with pytest.raises(KubeplanError) as err:
         parse_config(doc)
     assert needle in str(err.value)
+
+
+def test_pods_go_to_the_profile_named_by_scheduler_name():
+    from sched_helpers import node, placement, plan, pod
+
+    cfg = parse_config({**BASE, "profiles": [
+        {"schedulerName": "default-scheduler"},
+        {"schedulerName": "bin-packer", "pluginConfig": [{"name": "NodeResourcesFit", "args": {"scoringStrategy": {"type": "MostAllocated"}}}]},
+    ]})
+    cluster = [node("a"), node("b"), pod("e", node_name="b", cpu="2")]
+    spread = pod("spread", cpu="1")
+    packed = pod("packed", cpu="1", schedulerName="bin-packer")
+    result = plan([spread, packed], cluster, cfg)
+    fit = {name: {n: s["NodeResourcesFit"] for n, s in placement(result, name).explain["score"].items()} for name in ("spread", "packed")}
+    assert fit["spread"]["a"] > fit["spread"]["b"]  # LeastAllocated
+    assert fit["packed"]["b"] > fit["packed"]["a"]  # MostAllocated

@@ -12,6 +12,7 @@ class Handle:
         self.cluster = cluster
         self.snapshot = snapshot
         self.scheduler = None
+        self.next_start = 0  # where the next filter search starts (nextStartNodeIndex)
         self._services = None
         self._owners = None
         self._volumes = None

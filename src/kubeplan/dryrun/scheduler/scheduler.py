@@ -79,7 +79,6 @@ class Scheduler:
         self.profile = profile
         self.handle = handle
         self.snapshot = handle.snapshot
-        self.next_start = 0
         self.rng = random.Random(seed) if seed is not None else None
         handle.scheduler = self
 
@@ -195,7 +194,7 @@ class Scheduler:
         to_find = self.num_feasible_nodes_to_find(num)
         if not self.profile.score:
             to_find = 1  # nothing to compare nodes by: the first feasible one will do
-        start = self.next_start % num
+        start = self.handle.next_start % num
         order = np.concatenate([candidates[start:], candidates[:start]]) if start else candidates
         fail_at = self.run_filters(state, pi, order)
         feasible_pos = np.flatnonzero(fail_at < 0)
@@ -204,7 +203,8 @@ class Scheduler:
             feasible_pos = feasible_pos[:to_find]
         else:
             processed = num
-        self.next_start = (self.next_start + processed) % n_all
+        # one search position for all profiles, as kube-scheduler keeps it on the Scheduler
+        self.handle.next_start = (self.handle.next_start + processed) % n_all
         feasible = order[feasible_pos]
         if record is not None:
             self._explain_filters(state, pi, order[:processed], fail_at[:processed], record)
