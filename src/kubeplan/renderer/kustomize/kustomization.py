@@ -107,6 +107,12 @@ def read_kustomization(directory: str) -> Kustomization:
             line = positions.get((name,), (0,))[0]
             kind = "a list" if expected is list else ("a mapping" if expected is dict else "a string")
             raise KubeplanError(f"invalid Kustomization: field {name} must be {kind}", path, line)
+    for name, value in fields.items():
+        entry_keys = ENTRY_FIELDS.get(name)
+        if entry_keys and isinstance(value, list):
+            for i, entry in enumerate(value):
+                if isinstance(entry, dict):
+                    value[i] = _check_entry(entry, entry_keys, name, path, positions.get((name, i), (0,))[0])
     kust = Kustomization(path, directory, fields, positions)
     kind = kust.kind
     version = fields.get("apiVersion")
@@ -129,5 +135,33 @@ def _canonical_names(fields: dict, positions: dict) -> dict:
         canonical = name if name in FIELDS else _LOWER.get(name.lower(), name)
         if canonical != name and (name,) in positions:
             positions[(canonical,)] = positions[(name,)]
+        out[canonical] = value
+    return out
+
+
+_GENERATOR = ("name", "namespace", "behavior", "options", "literals", "files", "envs", "env")
+_SELECTOR = ("group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector")
+# Fields of list entries: kustomize decodes strictly, matching names case-insensitively.
+ENTRY_FIELDS = {
+    "labels": ("pairs", "includeSelectors", "includeTemplates", "fields"),
+    "configMapGenerator": _GENERATOR,
+    "secretGenerator": _GENERATOR + ("type",),
+    "images": ("name", "newName", "tagSuffix", "newTag", "digest"),
+    "imageTags": ("name", "newName", "tagSuffix", "newTag", "digest"),
+    "replicas": ("name", "count"),
+    "vars": ("name", "objref", "fieldref"),
+    "patches": ("path", "patch", "target", "options"),
+    "patchesJson6902": ("path", "patch", "target", "options"),
+    "replacements": ("path", "source", "targets"),
+}
+
+
+def _check_entry(entry: dict, allowed, field_name: str, path: str, line: int) -> dict:
+    lower = {key.lower(): key for key in allowed}
+    out = {}
+    for key, value in entry.items():
+        canonical = key if key in allowed else lower.get(str(key).lower())
+        if canonical is None:
+            raise KubeplanError(f'invalid Kustomization: json: unknown field "{key}" in {field_name}', path, line or None)
         out[canonical] = value
     return out

@@ -39,7 +39,9 @@ def _could_be_referenced_by(resources, referrer: Resource) -> list:
     binding_namespaces = set()
     if referrer.kind == "RoleBinding":
         for subject in referrer.data.get("subjects") or []:
-            if isinstance(subject, dict) and subject.get("kind") == "ServiceAccount" and isinstance(subject.get("namespace"), str):
+            if isinstance(subject, dict) and "namespace" in subject and subject.get("kind") == "ServiceAccount":
+                if not isinstance(subject["namespace"], str):
+                    raise KubeplanError(f'Invalid Input: namespace is blank for resource "{rid}"', referrer.source.file)
                 binding_namespaces.add(subject["namespace"])
     out = []
     for res in resources:

@@ -13,15 +13,28 @@ from typing import NamedTuple
 from kubeplan.errors import KubeplanError
 from kubeplan.model.objects import SourceMap
 
-# Kinds the Kubernetes API serves without a namespace (kustomize reads this from its
-# built-in OpenAPI document; unknown kinds, such as custom resources, count as namespaced).
-CLUSTER_SCOPED_KINDS = frozenset(
-    """APIService CertificateSigningRequest ClusterRole ClusterRoleBinding ComponentStatus
-    CSIDriver CSINode CustomResourceDefinition FlowSchema IngressClass
-    MutatingWebhookConfiguration Namespace Node PersistentVolume PodSecurityPolicy
-    PriorityClass PriorityLevelConfiguration RuntimeClass SelfSubjectAccessReview
-    SelfSubjectRulesReview StorageClass SubjectAccessReview TokenReview
-    ValidatingWebhookConfiguration VolumeAttachment""".split()
+# Cluster-scoped types of the Kubernetes API, by (group, kind): kustomize reads this from
+# its built-in OpenAPI document; anything else (custom resources too) counts as namespaced.
+CLUSTER_SCOPED = frozenset(
+    (group, kind)
+    for group, kinds in {
+        "": "ComponentStatus Namespace Node PersistentVolume",
+        "admissionregistration.k8s.io": "MutatingWebhookConfiguration ValidatingWebhookConfiguration",
+        "apiextensions.k8s.io": "CustomResourceDefinition",
+        "apiregistration.k8s.io": "APIService",
+        "authentication.k8s.io": "TokenReview",
+        "authorization.k8s.io": "SelfSubjectAccessReview SelfSubjectRulesReview SubjectAccessReview",
+        "certificates.k8s.io": "CertificateSigningRequest",
+        "extensions": "PodSecurityPolicy",
+        "flowcontrol.apiserver.k8s.io": "FlowSchema PriorityLevelConfiguration",
+        "networking.k8s.io": "IngressClass",
+        "node.k8s.io": "RuntimeClass",
+        "policy": "PodSecurityPolicy",
+        "rbac.authorization.k8s.io": "ClusterRole ClusterRoleBinding",
+        "scheduling.k8s.io": "PriorityClass",
+        "storage.k8s.io": "CSIDriver CSINode StorageClass VolumeAttachment",
+    }.items()
+    for kind in kinds.split()
 )
 
 
@@ -56,7 +69,7 @@ class ResId(NamedTuple):
 
     @property
     def cluster_scoped(self) -> bool:
-        return self.gvk.kind in CLUSTER_SCOPED_KINDS
+        return (self.gvk.group, self.gvk.kind) in CLUSTER_SCOPED
 
     @property
     def effective_namespace(self) -> str:

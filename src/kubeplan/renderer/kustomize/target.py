@@ -173,7 +173,9 @@ class Target:
             file, text = self.loader.read_text(str(spec["path"]), self.where)
             acc.openapi.append(("path", file, text))
         elif spec.get("version"):
-            acc.openapi.append(("version", self.where, str(spec["version"])))
+            # kustomize v5.5 builds in one Kubernetes schema
+            if str(spec["version"]) != "v1.21.2":
+                raise KubeplanError("the specified OpenAPI version is not built in", self.where)
 
     # --- generators ---
     def run_generators(self, acc: Accumulator) -> None:
