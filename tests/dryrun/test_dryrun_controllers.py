@@ -100,6 +100,14 @@ def test_statefulset_ordinals_labels_and_claims(workloads):
         assert claim["spec"]["resources"] == {"requests": {"storage": "10Gi"}}
 
 
+def test_statefulset_ordered_ready_pods_wait_for_their_predecessor(workloads):
+    assert [p.waits_for for p in workloads["db"]] == [None, "db-0", "db-1"]
+    [obj] = [o for o in load_fixture("workloads.yaml") if o.kind == "StatefulSet"]
+    obj.data["spec"]["podManagementPolicy"] = "Parallel"
+    assert [p.waits_for for p in expand([obj], None)] == [None, None, None]
+    assert all(p.waits_for is None for name, pods in workloads.items() if name != "db" for p in pods)
+
+
 def test_statefulset_ordinals_start():
     [obj] = [o for o in load_fixture("workloads.yaml") if o.kind == "StatefulSet"]
     obj.data["spec"]["ordinals"] = {"start": 5}

@@ -30,6 +30,9 @@ class PodToSchedule:
     owner: dict | None  # {"kind": "Deployment", "name": "web"} (top-level workload) or None for bare pods
     source: ManifestObject
     claims: list = field(default_factory=list)  # PersistentVolumeClaims created with the pod (StatefulSet)
+    # the pod that must be Running and Ready before the controller creates this one
+    # (StatefulSet with podManagementPolicy OrderedReady: ordinal n waits for n-1)
+    waits_for: str | None = None
 
 
 @dataclass

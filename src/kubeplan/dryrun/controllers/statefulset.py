@@ -1,5 +1,7 @@
 """StatefulSet: pods ``<set>-<ordinal>`` (ordinals from ``spec.ordinals.start``), each
 with its PersistentVolumeClaims ``<claim>-<set>-<ordinal>`` from volumeClaimTemplates.
+With the default podManagementPolicy OrderedReady each pod ``waits_for`` the one before
+it: the controller creates ordinal n only once n-1 is Running and Ready.
 
 The ``controller-revision-hash`` label is the name of the set's ControllerRevision,
 ``<set>-<hash>``, where the hash is FNV-1 over the revision's patch (the defaulted
@@ -85,6 +87,10 @@ def pods(obj: ManifestObject, ctx) -> list[PodToSchedule]:
     claim_templates = _claim_templates(obj)
     service = obj.get(("spec", "serviceName"))
     ref = owner_reference("apps/v1", "StatefulSet", namespace, obj.name)
+    policy = obj.get(("spec", "podManagementPolicy")) or "OrderedReady"
+    if policy not in ("OrderedReady", "Parallel"):
+        raise fail(obj, ("spec", "podManagementPolicy"), f"must be OrderedReady or Parallel, not {policy!r}")
+    ordered = policy == "OrderedReady"
     out = []
     for ordinal in range(start, start + planned_replicas(obj, ctx)):
         name = f"{obj.name}-{ordinal}"
@@ -109,5 +115,6 @@ def pods(obj: ManifestObject, ctx) -> list[PodToSchedule]:
             taken = {v["name"] for v in claim_volumes}
             others = [v for v in spec.get("volumes") or [] if not (isinstance(v, dict) and v.get("name") in taken)]
             spec["volumes"] = claim_volumes + others
-        out.append(PodToSchedule(pod, top_owner(obj), obj, claims))
+        waits_for = f"{obj.name}-{ordinal - 1}" if ordered and ordinal > start else None
+        out.append(PodToSchedule(pod, top_owner(obj), obj, claims, waits_for))
     return out
