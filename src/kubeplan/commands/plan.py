@@ -10,14 +10,17 @@ import click
 from kubeplan.errors import KubeplanError
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Exit codes: 0 every pod placed, 1 a pod cannot be placed (or admission rejects it), 2 bad input.",
+)
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--cluster", "cluster_files", multiple=True, help="Cluster snapshot (kubectl get ... -o yaml); repeatable.")
-@click.option("--scheduler-config", default=None, help="A kubescheduler.config.k8s.io/v1 KubeSchedulerConfiguration.")
+@click.option("--cluster", "cluster_files", multiple=True, metavar="FILE", help="Cluster snapshot (kubectl get ... -o yaml); repeatable. Default: the built-in cluster.")
+@click.option("--scheduler-config", default=None, metavar="FILE", help="A kubescheduler.config.k8s.io/v1 KubeSchedulerConfiguration.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--explain", is_flag=True, help="Per node and plugin: filter verdicts and scores.")
 @click.option("--seed", default=None, type=int, help="Break score ties at random with this seed (default: first node evaluated).")
-@click.option("--node-pool", "node_pools", multiple=True, help="Add synthetic nodes, e.g. '3x cpu=4,memory=16Gi zone=a,b,c'.")
+@click.option("--node-pool", "node_pools", multiple=True, metavar="SPEC", help="Add synthetic nodes, e.g. '3x cpu=4,memory=16Gi zone=a,b,c' (repeatable).")
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: when stdout is a terminal).")
 def plan(paths, cluster_files, scheduler_config, fmt, explain, seed, node_pools, color):
     """Dry-run controllers, admission and kube-scheduler over the manifests in PATHS."""
