@@ -115,3 +115,12 @@ def test_hpa_headroom_is_reported_without_changing_the_plan(tmp_path):
     assert scaling["fitsAtMax"] is False
     assert len(scaling["unplaced"]) == 1  # 4 cpu hold 4 replicas, the 5th does not fit
     assert scaling["unplaced"][0]["message"].startswith("0/1 nodes are available: 1 Insufficient cpu.")
+
+
+def test_scheduling_gated_pods_wait(tmp_path):
+    gated = pod("x")
+    gated["spec"]["schedulingGates"] = [{"name": "example.com/quota"}]
+    result = run(tmp_path, [gated], [node("a")], "--format", "json")
+    (placement,) = json.loads(result.output)["placements"]
+    assert placement["node"] is None and placement["message"] == "waiting for scheduling gates: ['example.com/quota']"
+    assert result.return_value == 0

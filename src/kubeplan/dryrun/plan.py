@@ -208,6 +208,13 @@ def make_plan(objects: list, cluster, config=None, seed: int | None = None, expl
             placement.handled = False
             placement.message = f'not handled: schedulerName "{scheduler_name}" is not a profile of this scheduler'
             continue
+        gates = (pod.get("spec") or {}).get("schedulingGates")
+        if isinstance(gates, list) and gates:
+            # SchedulingGates (PreEnqueue): the pod waits outside the queue until they are removed
+            names = [g.get("name") for g in gates if isinstance(g, dict)]
+            placement.handled = False
+            placement.message = f"waiting for scheduling gates: {names}"
+            continue
         for claim in claims:
             _add_claim(cluster, handle, claim)
         _add_replica_set(cluster, pod, planned.source, seen_owners)
