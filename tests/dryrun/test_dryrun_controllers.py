@@ -302,3 +302,12 @@ def test_cluster_object_and_plain_node_list_both_work():
     from_list = expand(objects, default_cluster())
     from_cluster = expand(objects, Cluster.from_objects(default_cluster()))
     assert [p.pod for p in from_list] == [p.pod for p in from_cluster]
+
+
+def test_headroom_pods_match_a_full_expansion_at_max():
+    objects = load_fixture("workloads.yaml") + load_fixture("autoscaled.yaml")
+    planned = {p.pod["metadata"]["name"] for p in expand(objects, None)}
+    full = [p.pod["metadata"]["name"] for p in expand(objects, None, at_max=True) if p.pod["metadata"]["name"] not in planned]
+    assert [p.pod["metadata"]["name"] for p in headroom_pods(objects, None)] == full
+    assert len(full) == 5
+    assert headroom_pods(load_fixture("workloads.yaml"), None) == []

@@ -112,10 +112,20 @@ def headroom_pods(objects: list[ManifestObject], cluster, *, seed: int = 0, now:
     """The pods autoscaled workloads add when every HPA reaches maxReplicas, beyond the plan.
 
     Names are generated as in ``expand`` (same seed), so the planned pods are a prefix of
-    the pods at maxReplicas and these are exactly the extra ones.
+    the pods at maxReplicas and these are exactly the extra ones. Only the autoscaled
+    workloads are expanded (and bare pods, whose names are reserved in ``expand`` too).
     """
-    planned = {_key(p) for p in expand(objects, cluster, seed=seed, now=now)}
-    return [p for p in expand(objects, cluster, seed=seed, now=now, at_max=True) if _key(p) not in planned]
+    from . import hpa
+
+    targets = hpa.by_target(objects)
+    if not targets:
+        return []
+    subset = [
+        o for o in objects
+        if o.kind in ("Pod", "HorizontalPodAutoscaler") or (o.kind, o.namespace or "default", o.name) in targets
+    ]
+    planned = {_key(p) for p in expand(subset, cluster, seed=seed, now=now)}
+    return [p for p in expand(subset, cluster, seed=seed, now=now, at_max=True) if _key(p) not in planned]
 
 
 def _key(p: PodToSchedule) -> tuple:
