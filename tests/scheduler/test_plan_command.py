@@ -122,5 +122,5 @@ def test_scheduling_gated_pods_wait(tmp_path):
     gated["spec"]["schedulingGates"] = [{"name": "example.com/quota"}]
     result = run(tmp_path, [gated], [node("a")], "--format", "json")
     (placement,) = json.loads(result.output)["placements"]
-    assert placement["node"] is None and placement["message"] == "waiting for scheduling gates: ['example.com/quota']"
+    assert placement["node"] is None and placement["message"] == "waiting for scheduling gates: [example.com/quota]"
     assert result.return_value == 0

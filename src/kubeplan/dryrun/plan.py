@@ -213,7 +213,7 @@ def make_plan(objects: list, cluster, config=None, seed: int | None = None, expl
             # SchedulingGates (PreEnqueue): the pod waits outside the queue until they are removed
             names = [g.get("name") for g in gates if isinstance(g, dict)]
             placement.handled = False
-            placement.message = f"waiting for scheduling gates: {names}"
+            placement.message = f"waiting for scheduling gates: [{' '.join(str(n) for n in names)}]"  # Go's %v of a slice
             continue
         for claim in claims:
             _add_claim(cluster, handle, claim)
