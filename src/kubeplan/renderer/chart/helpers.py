@@ -199,16 +199,39 @@ def _go_type(value) -> str:
 # --- YAML and JSON, as Helm writes them -------------------------------------------------
 
 
+_TIMESTAMP_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]|[ \t]+)\d{1,2}:\d{2}:\d{2}(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d{1,2}(?::\d{2})?))?)?$")
+_BASE60_RE = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
+_GO_TAGS = {type(None): "tag:yaml.org,2002:null", bool: "tag:yaml.org,2002:bool", int: "tag:yaml.org,2002:int", float: "tag:yaml.org,2002:float"}
+
+
+def go_yaml_tag(text: str) -> str:
+    """The tag go-yaml v2 resolves a plain scalar to."""
+    from kubeplan.model.yamlload import resolve_plain
+
+    tag = _GO_TAGS.get(type(resolve_plain(text)) if text else type(None))
+    if tag:
+        return tag
+    if _TIMESTAMP_RE.match(text):
+        return "tag:yaml.org,2002:timestamp"
+    if _BASE60_RE.match(text):  # go-yaml quotes YAML 1.1 sexagesimal numbers
+        return "tag:yaml.org,2002:float"
+    return "tag:yaml.org,2002:str"
+
+
 class _GoYamlDumper(_BaseDumper):
     """sigs.k8s.io/yaml output: sorted keys, strings Go would misread double-quoted,
     multi-line strings as literal blocks."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and implicit[0]:
+            return go_yaml_tag(value)
+        return super().resolve(kind, value, implicit)
 
 
 def _represent_str(dumper, data: str):
     if "\n" in data:
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
-    resolved = dumper.resolve(yaml.ScalarNode, data, (True, False))
-    if resolved != "tag:yaml.org,2002:str":
+    if go_yaml_tag(data) != "tag:yaml.org,2002:str":
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
     return dumper.represent_scalar("tag:yaml.org,2002:str", data)
 
