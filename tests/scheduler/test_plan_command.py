@@ -124,3 +124,12 @@ def test_scheduling_gated_pods_wait(tmp_path):
     (placement,) = json.loads(result.output)["placements"]
     assert placement["node"] is None and placement["message"] == "waiting for scheduling gates: [example.com/quota]"
     assert result.return_value == 0
+
+
+def test_text_explain(tmp_path):
+    taint = [{"key": "dedicated", "value": "x", "effect": "NoSchedule"}]
+    result = run(tmp_path, [pod("x", cpu="1")], [node("a"), node("b"), node("c", taints=taint)], "--explain")
+    text = result.output
+    assert "EXPLAIN" in text
+    assert "  c: TaintToleration: node(s) had untolerated taint {dedicated: x}" in text
+    assert "  a: score " in text

@@ -35,6 +35,8 @@ def plan(paths, cluster_files, scheduler_config, fmt, explain, seed, node_pools,
     else:
         use_color = sys.stdout.isatty() if color is None else color
         sys.stdout.write(_text(result, use_color))
+        if explain:
+            sys.stdout.write(_explain_text(result))
     return 1 if result.unplaced else 0
 
 
@@ -95,4 +97,29 @@ def _text(result, color: bool) -> str:
         meta = p.pod.get("metadata") or {}
         where = p.node or f"<none>: {p.message}"
         lines.append(f"{meta.get('namespace') or 'default'}/{meta.get('name')}\t{where}")
+    return "\n".join(lines) + "\n"
+
+
+def _explain_text(result) -> str:
+    """Per pod: each examined node with the first filter that rejected it, or its weighted
+    total and the plugins that contributed (the JSON report has every number)."""
+    lines = ["", "EXPLAIN"]
+    for p in result.placements:
+        explain = p.explain or {}
+        filters = explain.get("filter") or {}
+        if not filters:
+            continue
+        meta = p.pod.get("metadata") or {}
+        lines.append(f"{meta.get('namespace') or 'default'}/{meta.get('name')} -> {p.node or '<none>'}")
+        final = explain.get("finalScore") or {}
+        for node, verdicts in filters.items():
+            failed = [(plugin, v) for plugin, v in verdicts.items() if v != "passed"]
+            if failed:
+                plugin, reason = failed[0]
+                lines.append(f"  {node}: {plugin}: {reason}")
+            elif node in final:
+                parts = ", ".join(f"{k} {v}" for k, v in final[node].items() if v)
+                lines.append(f"  {node}: score {sum(final[node].values())} ({parts})")
+            else:
+                lines.append(f"  {node}: feasible")
     return "\n".join(lines) + "\n"
