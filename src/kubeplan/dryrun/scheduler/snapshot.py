@@ -114,7 +114,6 @@ class Snapshot:
         self.by_template: dict = {}  # (template key, terminating) -> [template, [node, ...]]
         self.label_index: dict = {}  # (label, value) -> by_template keys of templates with it
         self.shared: dict = {}  # per-node results shared by equal template parts (nodemasks.shared)
-        self.pods_with_affinity = 0
         self._label_ids: dict = {}
         self._image_counts: dict = {}
         for i, node in enumerate(ordered):
@@ -242,7 +241,6 @@ class Snapshot:
         for counter in self._matching_counters(pi):
             counter.counts[node] += sign
         if t.has_affinity_terms:
-            self.pods_with_affinity += sign
             for term in t.required_anti_affinity:
                 self._group(self.anti_groups, ("anti", term.key), term, 1).counts[node] += sign
             for term in t.required_affinity:

@@ -35,14 +35,9 @@ class PostFilterResult:
         return self.code == SUCCESS
 
 
-def more_important(a, b) -> bool:
-    """util.MoreImportantPod: higher priority, then earlier start."""
-    if a.priority != b.priority:
-        return a.priority > b.priority
-    return (a.start_time or "~") < (b.start_time or "~")
-
-
 def _importance_key(pi):
+    """util.MoreImportantPod as a sort key: higher priority, then earlier start (a pod not
+    started yet counts as starting now, i.e. last)."""
     return (-pi.priority, pi.start_time or "~", pi.seq)
 
 
@@ -100,7 +95,6 @@ class DefaultPreemption(Plugin):
 
     def select_victims_on_node(self, pi, node: int, pdbs: list):
         snap = self.snapshot
-        scheduler = self.handle.scheduler
         potential = [p for p in snap.pods[node] if p.priority < pi.priority]
         if not potential:
             return [], 0, Status(UNSCHEDULABLE_AND_UNRESOLVABLE, [NO_VICTIMS])
@@ -131,7 +125,6 @@ class DefaultPreemption(Plugin):
         finally:
             for p in removed:
                 snap.add_pod(p, node)
-            _ = scheduler
 
     def _fits(self, pi, node: int):
         scheduler = self.handle.scheduler
