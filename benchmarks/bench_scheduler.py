@@ -103,8 +103,9 @@ def bench_loop(kind: str, nodes: list, existing: list, n: int) -> dict:
     t0 = time.perf_counter()
     cluster = Cluster.from_objects(nodes + existing)
     snapshot = Snapshot(cluster.nodes, cluster.namespace_labels())
-    for seq, pod in enumerate(cluster.pods):
-        snapshot.add_pod(pod_info(pod, {}, seq, snapshot.templates, bound=True), snapshot.index[pod["spec"]["nodeName"]])
+    snapshot.add_pods(
+        [(pod_info(pod, {}, seq, snapshot.templates, bound=True), snapshot.index[pod["spec"]["nodeName"]]) for seq, pod in enumerate(cluster.pods)]
+    )
     handle = Handle(cluster, snapshot)
     config = default_config()
     scheduler = Scheduler(build_profile(config.profiles[0], handle, None), handle)

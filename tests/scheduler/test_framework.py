@@ -70,3 +70,38 @@ def test_label_ids_vectors():
     ids, values = snap.label_ids("zone")
     assert values == ["z1"] and ids.tolist() == [0, -1, 0]
     assert isinstance(ids, np.ndarray)
+
+
+def test_bulk_snapshot_load_equals_one_by_one():
+    import random
+
+    from kubeplan.dryrun.scheduler.podinfo import pod_info
+    from kubeplan.dryrun.scheduler.snapshot import Snapshot
+
+    rng = random.Random(5)
+    nodes = [node(f"n{i}") for i in range(7)]
+    pods = []
+    for i in range(60):
+        spec = {}
+        if rng.random() < 0.2:
+            spec["ports"] = [{"containerPort": 80 + i, "hostPort": 80 + i}]
+        if rng.random() < 0.2:
+            spec["affinity"] = {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
+                {"labelSelector": {"matchLabels": {"app": "a"}}, "topologyKey": "kubernetes.io/hostname"}]}}
+        target = f"n{rng.randrange(7)}"
+        extra = {"example.com/gpu": "1"} if rng.random() < 0.2 else {}
+        p = pod(f"p{i}", cpu=rng.choice([None, "100m", "1"]), memory=rng.choice([None, "1Gi"]), node_name=target, labels={"app": rng.choice("ab")}, **spec)
+        if extra:
+            p["spec"]["containers"][0].setdefault("resources", {}).setdefault("requests", {}).update(extra)
+        pods.append(p)
+    one, bulk = Snapshot(nodes), Snapshot(nodes)
+    for seq, p in enumerate(pods):
+        one.add_pod(pod_info(p, {}, seq, one.templates, bound=True), one.index[p["spec"]["nodeName"]])
+    bulk.add_pods([(pod_info(p, {}, seq, bulk.templates, bound=True), bulk.index[p["spec"]["nodeName"]]) for seq, p in enumerate(pods)])
+    for resource in one.requested:
+        assert one.requested[resource].tolist() == bulk.requested[resource].tolist()
+    assert one.nonzero_cpu.tolist() == bulk.nonzero_cpu.tolist()
+    assert one.nonzero_memory.tolist() == bulk.nonzero_memory.tolist()
+    assert one.pod_count.tolist() == bulk.pod_count.tolist()
+    assert sorted(one.ports) == sorted(bulk.ports)
+    assert sorted(one.anti_groups) == sorted(bulk.anti_groups)

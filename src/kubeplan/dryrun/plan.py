@@ -172,15 +172,17 @@ def make_plan(objects: list, cluster, config=None, seed: int | None = None, expl
         snapshot = Snapshot(cluster.nodes, cluster.namespace_labels())
     except NodeSpecError as exc:
         raise cluster.error(exc.node, str(exc)) from None
+    placed = []
     for seq, pod in enumerate(cluster.pods):
         node_name = pod["spec"].get("nodeName")
         node = snapshot.index.get(node_name) if isinstance(node_name, str) else None
         if node is None:
             continue  # bound to a node the snapshot does not have
         try:
-            snapshot.add_pod(pod_info(pod, classes, seq, snapshot.templates, bound=True), node)
+            placed.append((pod_info(pod, classes, seq, snapshot.templates, bound=True), node))
         except PodSpecError as exc:
             raise cluster.error(pod, f"pod {(pod.get('metadata') or {}).get('name')}: {exc}") from None
+    snapshot.add_pods(placed)
     handle = Handle(cluster, snapshot)
     schedulers = {}
     for pc in config.profiles:

@@ -192,6 +192,33 @@ class Snapshot:
         self._account(pi, node, 1)
         pi.node = node
         self.pods[node].append(pi)
+        self._index_template(pi, node)
+
+    def add_pods(self, placed: list) -> None:
+        """Add many (PodInfo, node) pairs at once (a cluster snapshot): the resource sums
+        are added per node in bulk, the rest as add_pod does."""
+        by_resource: dict = {}
+        nodes = np.fromiter((node for _, node in placed), dtype=np.int64, count=len(placed))
+        for i, (pi, node) in enumerate(placed):
+            t = pi.template
+            for resource, amount in t.requests.items():
+                by_resource.setdefault(resource, ([], []))
+                by_resource[resource][0].append(node)
+                by_resource[resource][1].append(amount)
+            if t.host_ports or t.has_affinity_terms or self.counter_list:
+                # the rarer bookkeeping, one pod at a time (resources are summed below)
+                self._account_terms(pi, node, 1)
+            pi.node = node
+            self.pods[node].append(pi)
+            self._index_template(pi, node)
+        for resource, (where, amounts) in by_resource.items():
+            np.add.at(self.requested_array(resource), np.array(where, dtype=np.int64), np.array(amounts, dtype=np.int64))
+        templates = [pi.template for pi, _ in placed]
+        np.add.at(self.nonzero_cpu, nodes, np.fromiter((t.nonzero_cpu for t in templates), dtype=np.int64, count=len(placed)))
+        np.add.at(self.nonzero_memory, nodes, np.fromiter((t.nonzero_memory for t in templates), dtype=np.int64, count=len(placed)))
+        self.pod_count += np.bincount(nodes, minlength=self.n).astype(np.int64)
+
+    def _index_template(self, pi: PodInfo, node: int) -> None:
         entry_key = (pi.template.key, pi.terminating)
         entry = self.by_template.get(entry_key)
         if entry is None:
@@ -232,6 +259,11 @@ class Snapshot:
         self.nonzero_cpu[node] += sign * t.nonzero_cpu
         self.nonzero_memory[node] += sign * t.nonzero_memory
         self.pod_count[node] += sign
+        self._account_terms(pi, node, sign)
+
+    def _account_terms(self, pi: PodInfo, node: int, sign: int) -> None:
+        """Host ports, selector counters and affinity term groups of one pod."""
+        t = pi.template
         for protocol, ip, port in t.host_ports:
             users = self.ports.setdefault((protocol, port), [])
             if sign > 0:
