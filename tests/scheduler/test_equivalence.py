@@ -14,9 +14,13 @@ TAINTS = [
 ]
 
 
-def reference(nodes, existing, incoming):
+def reference(nodes, existing, incoming, to_find=None):
     """Filter (unschedulable, taints, nodeSelector, resources) and score (taints,
-    LeastAllocated, BalancedAllocation), ties to the first node, all nodes evaluated."""
+    LeastAllocated, BalancedAllocation), ties to the first node evaluated; with
+    ``to_find``, the search stops after that many feasible nodes and the next pod starts
+    where it stopped (percentageOfNodesToScore)."""
+    order = [n["metadata"]["name"] for n in nodes]
+    start = 0
     state = {}
     for n in nodes:
         name = n["metadata"]["name"]
@@ -38,7 +42,10 @@ def reference(nodes, existing, incoming):
     for p in incoming:
         cpu, mem, tolerate, selector = p["cpu"], p["mem"], p["tolerate"], p["selector"]
         feasible = []
-        for name, s in state.items():
+        processed = len(order)
+        for pos in range(len(order)):
+            name = order[(start + pos) % len(order)]
+            s = state[name]
             n = s["node"]
             if n["spec"].get("unschedulable") and not tolerate:
                 continue
@@ -49,7 +56,11 @@ def reference(nodes, existing, incoming):
                 continue
             if s["count"] + 1 > s["pods"] or cpu > s["cpu"] - s["rcpu"] or mem > s["mem"] - s["rmem"]:
                 continue
+            if to_find is not None and len(feasible) == to_find:
+                processed = pos  # the node that would have been one too many is not counted
+                break
             feasible.append(name)
+        start = (start + processed) % len(order)
         if not feasible:
             out.append(None)
             continue
@@ -111,3 +122,20 @@ def test_random_clusters_match_the_reference(seed):
     result = plan(pods, objs, explain=False)
     got = [placement(result, f"x{i:02d}").node for i in range(40)]
     assert got == reference(nodes_in_tree_order, existing, incoming)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_large_clusters_search_a_share_of_the_nodes(seed):
+    # 300 nodes: kube-scheduler looks for max(300 * (50 - 300 // 125) / 100, 100) = 144
+    # feasible nodes per pod, starting where the previous search stopped
+    rng = random.Random(100 + seed)
+    nodes = [node(f"n{i:03d}", cpu=str(rng.choice([2, 4])), memory=str(8 * 2**30), pods="110",
+                  taints=rng.choice(TAINTS), labels={"pool": rng.choice(["a", "b"])}) for i in range(300)]
+    incoming, pods = [], []
+    for i in range(25):
+        cpu = rng.choice([100, 500, 1500])
+        incoming.append({"cpu": cpu, "mem": 2**28, "tolerate": False, "selector": None})
+        pods.append(pod(f"x{i:02d}", cpu=f"{cpu}m", memory=str(2**28)))
+    result = plan(pods, nodes, explain=False)
+    got = [placement(result, f"x{i:02d}").node for i in range(25)]
+    assert got == reference(nodes, [], incoming, to_find=144)
