@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 from kubeplan.errors import KubeplanError
 
@@ -303,10 +304,11 @@ def merge_patch(original: dict, patch: dict, schema: MergeSchema, gvk: tuple[str
         raise KubeplanError(f"strategic merge patch: expected a mapping, got {_kind_name(patch)}")
     group, version, kind = gvk
     api_version = f"{group}/{version}" if group else version
-    dest, origin = _copy(original), _copy(patch)
-    top_schema = schema.for_type(api_version, kind)
-    merger = _Merger(schema)
-    result = merger.walk([dest, origin], top_schema, ())
+    try:
+        dest, origin = _copy(original), _copy(patch)
+        result = _Merger(schema).walk([dest, origin], schema.for_type(api_version, kind), ())
+    except RecursionError:
+        raise KubeplanError("strategic merge patch: the object or the patch nests too deeply") from None
     if result is _ABSENT or result is None or result is _KEEP_NULL:
         return None
     # kyaml merges into the object in place; a replace at the top hands back the patch
@@ -341,6 +343,18 @@ def _text(value) -> str:
     if isinstance(value, (dict, list)) or value is _ABSENT:
         return ""  # a collection node has no scalar value
     return value if isinstance(value, str) else str(value)
+
+
+_PLAIN_NON_STRING = re.compile(
+    r"""[-+]?(\d[\d_]*(\.\d*)?([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?|0[xX][0-9a-fA-F_]+|0[oO]?[0-7_]+|0b[01_]+|\.(inf|Inf|INF))"""
+    r"|\.(nan|NaN|NAN)|~|null|Null|NULL|true|True|TRUE|false|False|FALSE"
+    r"|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF"
+)
+
+
+def _was_quoted(text: str) -> bool:
+    """Whether a string value must have been quoted in YAML (plain, it would not be a string)."""
+    return text == "" or _PLAIN_NON_STRING.fullmatch(text) is not None
 
 
 def _key_text(element, key) -> str:
@@ -450,6 +464,10 @@ class _Merger:
             elif value is _KEEP_NULL:
                 dest[name] = None
             else:
+                old = dest.get(name)
+                if isinstance(old, str) and _is_scalar(value) and not isinstance(value, str) and _was_quoted(old):
+                    # kyaml keeps the replaced field's quoting, so the new value is a string
+                    value = _text(value)
                 dest[name] = value
         return dest
 
