@@ -33,6 +33,27 @@ _MACROS_1 = frozenset({"all", "exists", "exists_one", "existsOne", "map", "filte
 _MACROS_2 = frozenset({"all", "exists", "exists_one", "existsOne", "transformList", "transformMap"})
 
 
+_ARITY: dict = {}
+
+
+def arity(fn) -> tuple:
+    """(fewest, most) positional arguments ``fn`` accepts."""
+    found = _ARITY.get(fn)
+    if found is None:
+        import inspect
+
+        low = high = 0
+        for param in inspect.signature(fn).parameters.values():
+            if param.kind == param.VAR_POSITIONAL:
+                high = 1 << 30
+            elif param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
+                high += 1
+                if param.default is param.empty:
+                    low += 1
+        found = _ARITY[fn] = (low, high)
+    return found
+
+
 def field_name(token) -> str:
     """The field a selection names; a backquoted name loses its quotes."""
     text = str(token)
@@ -330,10 +351,13 @@ class Compiler:
         namespace = self._qualified_name(target_tree)
         if namespace is not None and f"{namespace}.{name}" in FUNCTIONS:
             impl = FUNCTIONS[f"{namespace}.{name}"]
+            self._check_arity(f"{namespace}.{name}", impl, len(arg_trees), tree)
             args = [self.compile(a) for a in arg_trees]
             return self._call(impl, args)
         if name not in METHODS and name not in WRAPPER_METHODS:
             raise self.error(f"undeclared reference to '{name}' (no such function)", name_token)
+        if name not in WRAPPER_METHODS:
+            self._check_arity(name, METHODS[name], len(arg_trees) + 1, tree, receiver=True)
         target = self.compile(target_tree)
         args = [self.compile(a) for a in arg_trees]
         impl = METHODS.get(name)
@@ -356,7 +380,11 @@ class Compiler:
             values = [a(env) for a in args]
             methods = getattr(type(recv), "cel_methods", None)
             if methods is not None and name in methods:
-                return _charged(env, methods[name](recv, *values))
+                fn = methods[name]
+                low, high = arity(fn)
+                if not low <= len(values) + 1 <= high:
+                    raise no_overload(name, recv, *values)
+                return _charged(env, fn(recv, *values))
             if impl is None:
                 raise no_overload(name, recv, *values)
             return _charged(env, impl(recv, *values))
@@ -381,6 +409,9 @@ class Compiler:
         return compiled, weight
 
     def _comprehension(self, name, target_tree, arg_trees, tree):
+        allowed = (2, 3) if name == "map" else (2,)
+        if len(arg_trees) not in allowed:
+            raise self.error(f"{name}() takes a variable and {'one or two expressions' if name == 'map' else 'one expression'}", tree)
         var = self._ident_name(arg_trees[0])
         target = self.compile(target_tree)
         body, weight = self._scoped([var], arg_trees[1:])
@@ -393,6 +424,9 @@ class Compiler:
             raise self.error(f"{name}() needs identifiers as its first two arguments", tree)
         if first == second:
             raise self.error(f"{name}(): the two variables must differ", tree)
+        allowed = (3, 4) if name in ("transformList", "transformMap") else (3,)
+        if len(arg_trees) not in allowed:
+            raise self.error(f"{name}() with two variables takes {' or '.join(str(n) for n in allowed)} arguments", tree)
         target = self.compile(target_tree)
         body, weight = self._scoped([first, second], arg_trees[2:])
         return macros.make_macro2(name, first, second, target, body, weight, COST)
@@ -455,7 +489,15 @@ class Compiler:
         impl = FUNCTIONS.get(name)
         if impl is None:
             raise self.error(f"undeclared reference to '{name}' (no such function)", name_token)
+        self._check_arity(name, impl, len(arg_trees), tree)
         return self._call(impl, [self.compile(a) for a in arg_trees])
+
+    def _check_arity(self, name, impl, count, tree, receiver=False):
+        low, high = arity(impl)
+        if not low <= count <= high:
+            shown = count - 1 if receiver else count
+            style = "as a method " if receiver else ""
+            raise self.error(f"no matching overload for '{name}' {style}with {shown} argument(s)", tree)
 
     c_dot_ident_arg = c_ident_arg
 

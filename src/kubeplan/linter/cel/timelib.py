@@ -78,7 +78,7 @@ def to_duration(value):
         raise no_overload("duration", value)
     text = value
     sign = 1
-    if text[:1] in "+-":
+    if text[:1] and text[0] in "+-":
         sign = -1 if text[0] == "-" else 1
         text = text[1:]
     if text == "0":
