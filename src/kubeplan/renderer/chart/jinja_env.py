@@ -284,6 +284,9 @@ class Runtime:
         self.impure = 0
         self.generation = 0
         self.roots: list = []  # keeps Root objects alive, so their ids stay unique
+        self.template_dependent: set = set()
+        self._calls: dict = {}  # define -> True (reads Template) or the names it includes
+        self.current_template = ""  # defines that read Template (memo per template)
         env.globals.update(helpers.PURE_HELPERS)
         env.filters.update({k: v for k, v in helpers.PURE_HELPERS.items() if k not in ("list", "dict", "print", "printf")})
         extra = {
@@ -302,8 +305,23 @@ class Runtime:
 
     def add_defines(self, source: str, filename: str) -> None:
         """Parse a template file and register the named templates it defines."""
-        for name, code in cached_compile(self.env, ("defines", source, filename), lambda: self._compile_defines(source, filename)):
+        compiled = cached_compile(self.env, ("defines", source, filename), lambda: self._compile_defines(source, filename))
+        for name, code, uses_template in compiled:
             self.defines[name] = self.env.template_class.from_code(self.env, code, self.env.globals, None)
+            self._calls[name] = uses_template
+
+    def settle(self) -> None:
+        """After all defines are known: which ones depend on the current template, directly or
+        through the defines they include (their results are then reused per template only)."""
+        dependent = {name for name, uses in self._calls.items() if uses is True}
+        changed = True
+        while changed:
+            changed = False
+            for name, uses in self._calls.items():
+                if name not in dependent and uses is not True and uses & (dependent | {None}):
+                    dependent.add(name)
+                    changed = True
+        self.template_dependent = dependent
 
     def _compile_defines(self, source: str, filename: str) -> list:
         if "define" not in source:
@@ -318,14 +336,17 @@ class Runtime:
         for name, body, line in sink:
             template = nodes.Template(body, lineno=line)
             template.set_environment(self.env)
-            out.append((name, self.env.compile(template, name=filename, filename=filename)))
+            uses_template = _template_dependence(template)
+            out.append((name, self.env.compile(template, name=filename, filename=filename), uses_template))
         return out
 
     @pass_context
     def include(self, context, name, dot=None):
         template = self.defines.get(name)
+        per_template = name in self.template_dependent
         if template is None and isinstance(name, str) and name in getattr(self.env.loader, "sources", {}):
             template = self.env.get_template(name)  # a whole template file, as for checksums
+            per_template = True
         if template is None:
             raise HelmTemplateError(f'include: no template "{name}" defined')
         if dot is None:
@@ -333,7 +354,7 @@ class Runtime:
         marks = self.env.marks
         key = self._memo_key(name, dot)
         if key is not None:
-            key = (key, marks.on, marks.prefix)
+            key = (key, marks.on, marks.prefix, self.current_template if per_template else None)
             hit = self._memo.get(key)
             if hit is not None and hit[0] == self.generation:
                 marks.written += len(hit[1])
@@ -448,6 +469,21 @@ def _go_date(layout: str, when: datetime) -> str:
         out = out.replace(go, "\x02" + py + "\x03")
     out = out.replace("\x02", "").replace("\x03", "")
     return when.strftime(out)
+
+
+def _template_dependence(template: nodes.Template):
+    """True when a define body reads ``Template``; else the set of names it includes
+    (None for a name computed at run time)."""
+    if any(n.name == "Template" for n in template.find_all(nodes.Name)):
+        return True
+    if any(n.attr == "Template" for n in template.find_all(nodes.Getattr)):
+        return True
+    called = set()
+    for call in template.find_all(nodes.Call):
+        if isinstance(call.node, nodes.Name) and call.node.name in ("include", "tpl"):
+            first = call.args[0] if call.args else None
+            called.add(first.value if isinstance(first, nodes.Const) and call.node.name == "include" else None)
+    return called
 
 
 def make_environment(sources: dict, strict: bool = False) -> ChartEnvironment:

@@ -122,6 +122,7 @@ def render_jinja_chart(chart, values: dict, *, release_name, namespace, kube_ver
             except (TemplateError, HelmTemplateError) as exc:
                 raise fail(exc, file) from None
 
+    runtime.settle()
     rendered: dict = {}
     prefixes = {id(chart): ()}
     for current in charts:
@@ -136,16 +137,16 @@ def render_jinja_chart(chart, values: dict, *, release_name, namespace, kube_ver
             prefix = prefixes[id(current)]
             files = Files({k: v for k, v in current.files.items() if not k.startswith("templates/") and k not in _NOT_FILES})
             info = ChartInfo(current.metadata, current.name, current is chart)
+            # one Root per chart, so include results can be reused across its templates
+            root = Root(_values_at(values, prefix), release, info, capabilities, files, None, prefix)
+            runtime.roots.append(root)
             for rel in current.templates():
                 name = f"{current.full_path}/{rel}"
                 if rel.rsplit("/", 1)[-1].startswith("_"):
                     continue
                 text, file = sources[name]
-                root = Root(
-                    _values_at(values, prefix), release, info, capabilities, files,
-                    TemplateInfo(name, f"{current.full_path}/templates"), prefix,
-                )
-                runtime.roots.append(root)
+                root.Template = TemplateInfo(name, f"{current.full_path}/templates")
+                runtime.current_template = name
                 try:
                     template = env.get_template(name)
                     env.marks.reset()

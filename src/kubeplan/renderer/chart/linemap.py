@@ -270,6 +270,7 @@ def strip_markers(text: str, marks: Marks):
     # a frame: [cursor_tid, cursor_line, literal, vid, chain of call sites down to this frame]
     stack = [[-1, 0, False, -1, ()]]
     top = stack[0]
+    active: list = []  # values paths of the open expressions
     line_state = None  # (tid, line, literal, chain, fragment) of the line's first visible text
     fallback = None
     line_values: list = []
@@ -301,11 +302,14 @@ def strip_markers(text: str, marks: Marks):
                 top[0], top[1], top[2] = int(tid), int(line), True
             elif kind == "E":
                 tid, line, vid = piece[1:].split(":")
-                tid, line = int(tid), int(line)
-                top = [tid, line, False, int(vid), top[4] + ((tid, line),)]
+                tid, line, vid = int(tid), int(line), int(vid)
+                top = [tid, line, False, vid, top[4] + ((tid, line),)]
                 stack.append(top)
+                if vid >= 0:
+                    active.append(value_paths[vid])
             elif kind == "P" and len(stack) > 1:
-                stack.pop()
+                if stack.pop()[3] >= 0:
+                    active.pop()
                 top = stack[-1]
             continue
         if not piece:
@@ -326,9 +330,8 @@ def strip_markers(text: str, marks: Marks):
             if stripped:
                 if line_state is None:
                     line_state = snapshot(stripped)
-                for frame in stack:
-                    if frame[3] >= 0:
-                        line_values.append(value_paths[frame[3]])
+                if active:
+                    line_values.extend(active)
     finish_line()
     clean = "".join(out)
     if clean.endswith("\n"):
