@@ -17,6 +17,9 @@ from kubeplan.linter.cel import CelError, compile_expression
         ("'\\q'", "invalid escape", None),
         ("Msg{a: 1}", "message construction", None),
         ("", "empty CEL expression", None),
+        ("int()", "no matching overload for 'int' with 0 argument(s)", None),
+        ("'a'.startsWith('a', 'b')", "no matching overload for 'startsWith' as a method with 2 argument(s)", None),
+        ("sets.contains([1])", "no matching overload for 'sets.contains' with 1 argument(s)", None),
     ],
 )
 def test_compile_errors(source, message, column):
@@ -26,6 +29,11 @@ def test_compile_errors(source, message, column):
     assert info.value.expression == source or source == ""
     if column is not None:
         assert info.value.column == column
+
+
+def test_wrapper_method_with_wrong_arguments_is_a_cel_error():
+    with pytest.raises(CelError, match="no matching overload for 'family'"):
+        compile_expression("ip('10.0.0.1').family(1)").evaluate({})
 
 
 def test_not_a_string_is_a_compile_error():
