@@ -73,3 +73,14 @@ def test_lint_with_a_bad_policy_exits_2_naming_file_and_line(files, capsys):
 def test_lint_with_a_missing_policy_path_exits_2(files, capsys):
     code, _, err = run(["lint", str(files / "deploy.yaml"), "--policy", str(files / "nope.yaml")], capsys)
     assert code == 2 and "nope.yaml" in err
+
+
+def test_policy_path_without_policies_exits_2(files, capsys):
+    code, _, err = run(["lint", str(files / "deploy.yaml"), "--policy", str(files / "deploy.yaml")], capsys)
+    assert code == 2 and "no policy in" in err
+
+
+def test_unknown_kubeplan_document_exits_2(files, capsys):
+    (files / "policy.yaml").write_text(POLICY.replace("admissionregistration.k8s.io/v1", "kubeplan.io/v1").replace("ValidatingAdmissionPolicy", "Policy"))
+    code, _, err = run(["lint", str(files / "deploy.yaml"), "--policy", str(files / "policy.yaml")], capsys)
+    assert code == 2 and "unknown policy document kubeplan.io/v1 Policy" in err

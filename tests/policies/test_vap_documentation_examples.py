@@ -421,3 +421,8 @@ def test_error_in_a_multi_line_expression_points_at_its_file_line(linter):
         linter.run(deployment("web", "default", 1), policy)
     assert info.value.line == 17  # the line of `object.spec.nope()` in policies.yaml
     assert "undeclared reference to 'nope'" in info.value.message
+
+
+def test_params_may_come_with_the_policies(linter):
+    findings = linter.run(NAMESPACES + deployment("four", "test", 4), PARAM_POLICY + PARAMS, {"replicalimit-policy.example.com"})
+    assert [f.message for f in findings] == ["object.spec.replicas must be no greater than 3"]

@@ -45,6 +45,19 @@ def load_policy_files(paths) -> tuple:
         raise KubeplanError(f"policy file: {finding.message}", loc.file, loc.line or None)
     policies = [o for o in loaded.objects if is_policy_document(o)]
     others = [o for o in loaded.objects if not is_policy_document(o)]
+    for obj in others:
+        if obj.api_version.startswith("kubeplan.io/") and obj.kind != "PolicyTest":
+            loc = obj.locate()
+            raise KubeplanError(
+                f"unknown policy document {obj.api_version} {obj.kind} (expected kubeplan.io/v1alpha1 Policy)",
+                loc.file,
+                loc.line or None,
+            )
+    if not policies and loaded.files:
+        raise KubeplanError(
+            f"no policy in {', '.join(str(p) for p in paths)}: expected ValidatingAdmissionPolicy, "
+            "ValidatingAdmissionPolicyBinding or kubeplan.io/v1alpha1 Policy documents"
+        )
     return policies, others
 
 
@@ -104,7 +117,7 @@ def check(ctx) -> list:
         bindings += user_bindings
     if not policies and not bindings:
         return []
-    evaluator = Evaluator(policies, bindings, list(ctx.objects) + extra_objects)
+    evaluator = Evaluator(policies, bindings, ctx.objects, param_objects=extra_objects)
     findings = list(evaluator.unbound_problems)
     for obj in ctx.objects:
         findings.extend(evaluator.check(obj))

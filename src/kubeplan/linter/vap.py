@@ -421,7 +421,7 @@ class _Outcome:
 class Evaluator:
     """Applies compiled policies to the objects of one run."""
 
-    def __init__(self, policies, bindings, objects, budget: int | None = None):
+    def __init__(self, policies, bindings, objects, budget: int | None = None, param_objects=()):
         from kubeplan.linter.cel.resources import ResourceCatalog
 
         self.policies = list(policies)
@@ -432,6 +432,9 @@ class Evaluator:
             if obj.kind == "Namespace" and obj.group == "" and obj.name:
                 self.namespaces.setdefault(obj.name, obj.data)
         self.objects = list(objects)
+        # Params may also come with the policies (objects of the policy files); those are
+        # not part of the input otherwise (no namespaces, no `inputs`).
+        self.param_candidates = self.objects + list(param_objects)
         self._inputs = None
         self._base_cache = None
         by_policy: dict = {}
@@ -578,7 +581,7 @@ class Evaluator:
             namespace = target.namespace or None
         candidates = [
             o
-            for o in self.objects
+            for o in self.param_candidates
             if o.kind == kind
             and o.api_version == api_version
             and (not namespaced or namespace is None or o.namespace == namespace)

@@ -208,7 +208,7 @@ class _Runner:
         if self.policies:
             from kubeplan.linter.vap import Evaluator
 
-            evaluator = Evaluator(self.policies, self.bindings, list(objects) + self.context)
+            evaluator = Evaluator(self.policies, self.bindings, objects, param_objects=self.context)
             findings.extend(f for f in evaluator.unbound_problems if f.rule in self.ids)
             for obj in objects:
                 findings.extend(evaluator.check(obj))
