@@ -123,6 +123,8 @@ class MergeSchema:
         # reads ``type: array``, which is what a custom schema must say.
         self._lenient_types = lenient_types
         self._by_type: dict | None = None
+        self._fields: dict = {}
+        self._items: dict = {}
 
     # -- construction
 
@@ -213,21 +215,36 @@ class MergeSchema:
         return self._index().get((api_version, kind))
 
     def field(self, schema: dict, name) -> dict | None:
+        """The resolved schema of a mapping's field (``properties`` or ``additionalProperties``)."""
+        key = (id(schema), name)
+        try:
+            return self._fields[key]
+        except KeyError:
+            pass
         props = schema.get("properties")
         sub = props.get(name) if isinstance(props, dict) else None
         if sub is None:
             extra = schema.get("additionalProperties")
             sub = extra if isinstance(extra, dict) else None
-        return self._resolve(sub) if isinstance(sub, dict) else None
+        found = self._resolve(sub) if isinstance(sub, dict) else None
+        # schema dicts live as long as this object, so their ids are stable keys
+        self._fields[key] = found
+        return found
 
     def elements(self, schema: dict) -> dict | None:
+        """The resolved schema of a list's items; None unless the schema says ``type: array``."""
+        key = (id(schema), None)
+        try:
+            return self._items[key]
+        except KeyError:
+            pass
         kind = schema.get("type")
         if self._lenient_types and isinstance(kind, list):
             kind = [k for k in kind if k != "null"]
-        if kind != "array" and kind != ["array"]:
-            return None
         items = schema.get("items")
-        return self._resolve(items) if isinstance(items, dict) else None
+        found = self._resolve(items) if kind in ("array", ["array"]) and isinstance(items, dict) else None
+        self._items[key] = found
+        return found
 
     def _resolve(self, schema: dict) -> dict | None:
         for _ in range(64):  # a ref chain longer than this is a cycle
@@ -449,27 +466,63 @@ class _Merger:
         sources[0] = dest
         if dest is _ABSENT:
             return _ABSENT
-        names = set()
-        for node in sources:
-            if isinstance(node, dict):
-                names.update(node)
-        if not names:
-            return dest
-        for name in sorted(names, key=_text):
+        origin = sources[1]
+        if not isinstance(dest, dict):
+            return dest  # a null, or the patch's null; it has no fields
+        patched = origin if isinstance(origin, dict) and origin is not dest else {}
+        # the object's keys stay where they are; the patch's new keys follow, sorted
+        names = [name for name in dest if name not in patched]
+        names.extend(sorted(patched, key=_text))
+        for name in names:
             sub_schema = self.schema.field(schema, name) if schema is not None else None
-            values = [node.get(name, _ABSENT) if isinstance(node, dict) else _ABSENT for node in sources]
-            value = self.walk(values, sub_schema, path + (str(name),))
-            if value is _ABSENT or value is None:
-                dest.pop(name, None)
-            elif value is _KEEP_NULL:
-                dest[name] = None
-            else:
-                old = dest.get(name)
-                if isinstance(old, str) and _is_scalar(value) and not isinstance(value, str) and _was_quoted(old):
-                    # kyaml keeps the replaced field's quoting, so the new value is a string
-                    value = _text(value)
-                dest[name] = value
+            if name not in patched and origin is not dest:
+                current = dest[name]
+                if isinstance(current, (dict, list)):
+                    settled = self._untouched(current, sub_schema, path + (str(name),))
+                    if settled is not current:
+                        self._assign(dest, name, settled)
+                continue
+            values = [dest.get(name, _ABSENT), origin.get(name, _ABSENT) if isinstance(origin, dict) else _ABSENT]
+            self._assign(dest, name, self.walk(values, sub_schema, path + (str(name),)))
         return dest
+
+    @staticmethod
+    def _assign(dest: dict, name, value) -> None:
+        if value is _ABSENT or value is None:
+            dest.pop(name, None)
+        elif value is _KEEP_NULL:
+            dest[name] = None
+        else:
+            old = dest.get(name)
+            if isinstance(old, str) and _is_scalar(value) and not isinstance(value, str) and _was_quoted(old):
+                # kyaml keeps the replaced field's quoting, so the new value is a string
+                value = _text(value)
+            dest[name] = value
+
+    def _untouched(self, node, schema: dict | None, path: tuple):
+        """What kyaml's walk makes of a part of the object the patch does not touch: the
+        same data, except merged lists it rewrites (duplicate or missing merge keys, null
+        items). Only such lists take the full walk; everything else is left as it is."""
+        if isinstance(node, dict):
+            if schema is None:
+                schema = self._schema_from_meta([node])
+            for name, value in node.items():
+                if isinstance(value, (dict, list)):
+                    sub_schema = self.schema.field(schema, name) if schema is not None else None
+                    settled = self._untouched(value, sub_schema, path + (str(name),))
+                    if settled is not value:
+                        node[name] = settled  # same key: no resize during the loop
+            return node
+        if isinstance(node, list) and schema is not None and "merge" in self._strategy(schema).split(","):
+            keys = self._merge_keys(schema)
+            if not _regular_list(node, keys):
+                result = self._walk_associative([node, _ABSENT], schema, path)
+                return [] if result is _ABSENT else result
+            if keys:
+                element_schema = self.schema.elements(schema)
+                for element in node:
+                    self._untouched(element, element_schema, path + (_item_label(keys, [_key_text(element, k) for k in keys]),))
+        return node
 
     def _visit_map(self, sources: list, path: tuple):
         dest, origin = sources
@@ -684,6 +737,39 @@ class _Merger:
         if key not in item:
             return False
         return value == "" or _text(item[key]) == value
+
+
+def _regular_list(items: list, keys: list) -> bool:
+    """A merged list kyaml's walk leaves as it is: mappings with unique merge-key values
+    (each key set on every item or on none), or unique scalars for a primitive list."""
+    seen = set()
+    if not keys:
+        for item in items:
+            if isinstance(item, (dict, list)) or item is None:
+                return False
+            text = _text(item)
+            if text in seen:
+                return False
+            seen.add(text)
+        return True
+    set_counts = [0] * len(keys)
+    for item in items:
+        if not isinstance(item, dict) or not item:
+            return False
+        values = tuple(_key_text(item, key) for key in keys)
+        if values in seen:
+            return False
+        seen.add(values)
+        for i, value in enumerate(values):
+            if value != "":
+                set_counts[i] += 1
+    if not seen:
+        return True
+    if any(0 < count < len(items) for count in set_counts) or not any(set_counts):
+        return False
+    # the item must hold its merge keys exactly as written for kyaml to find it again
+    used = [key for key, count in zip(keys, set_counts) if count]
+    return all(_text(item[key]) == _key_text(item, key) for item in items for key in used)
 
 
 def _find_element(node, keys: list, values: list):
