@@ -11,9 +11,9 @@ from __future__ import annotations
 from lark import Token, Tree
 
 from kubeplan.linter.cel import library, macros, operators
-from kubeplan.linter.cel.registry import FUNCTIONS, METHODS, WRAPPER_METHODS
 from kubeplan.linter.cel.errors import COST, BudgetExceeded, CelError, no_overload
 from kubeplan.linter.cel.literals import literal_value
+from kubeplan.linter.cel.registry import FUNCTIONS, METHODS, WRAPPER_METHODS
 from kubeplan.linter.cel.values import (
     NONE,
     TYPE_NAMES,
@@ -31,8 +31,6 @@ _PASSTHROUGH = frozenset(
 )
 _MACROS_1 = frozenset({"all", "exists", "exists_one", "existsOne", "map", "filter"})
 _MACROS_2 = frozenset({"all", "exists", "exists_one", "existsOne", "transformList", "transformMap"})
-
-
 _ARITY: dict = {}
 
 
