@@ -38,7 +38,10 @@ class Entry:
         lines = [head, "", self.summary or "(no summary)"]
         if self.doc:
             lines += ["", self.doc.rstrip()]
-        lines += ["", f"Defined in {self.file}:{self.line}"]
+        shown = os.path.relpath(self.file)
+        if shown.startswith(".."):
+            shown = self.file
+        lines += ["", f"Defined in {shown}:{self.line}"]
         return "\n".join(lines)
 
 
