@@ -2,7 +2,8 @@ from fractions import Fraction
 
 import pytest
 
-from kubeplan.dryrun.admission import LIMIT_RANGER_ANNOTATION, _qty, admit, format_quantity, pod_usage
+from kubeplan.dryrun.admission import LIMIT_RANGER_ANNOTATION, admit, format_quantity, pod_usage
+from kubeplan.dryrun.admission.quantities import qty as _qty
 from kubeplan.dryrun.cluster import Cluster
 from kubeplan.errors import KubeplanError
 
