@@ -139,6 +139,22 @@ TABLE = [
     ("isQuantity('12 Mi')", False),
     ("isQuantity('1.2.3')", False),
     ("quantity('abc')", ERROR),
+    # format library: optional.none() when valid, else the API server's messages
+    ("format.dns1123Label().validate('my-name').hasValue()", False),
+    ("format.dns1123Label().validate('My_Name').value().size()", 1),
+    ("format.dns1123Label().validate('" + "a" * 70 + "').value()[0]", "must be no more than 63 characters"),
+    ("format.dns1123Subdomain().validate('example.com').hasValue()", False),
+    ("format.dns1035Label().validate('1abc').hasValue()", True),
+    ("format.qualifiedName().validate('example.com/MyName').hasValue()", False),
+    ("format.qualifiedName().validate('/x').value()", ["prefix part must be non-empty"]),
+    ("format.labelValue().validate('').hasValue()", False),
+    ("format.dns1123LabelPrefix().validate('web-').hasValue()", False),
+    ("format.named('uuid').value().validate('123e4567-e89b-12d3-a456-426614174000').hasValue()", False),
+    ("format.named('nope').hasValue()", False),
+    ("format.byte().validate('aGVsbG8=').hasValue()", False),
+    ("format.byte().validate('%%%').hasValue()", True),
+    ("format.datetime().validate('2020-01-01T00:00:00Z').hasValue()", False),
+    ("format.date().validate('2020-02-30').hasValue()", True),
 ]
 
 

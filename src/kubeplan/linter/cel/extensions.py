@@ -4,6 +4,7 @@ from kubeplan.linter.cel import (  # noqa: F401
     admission,
     ext_lists,
     ext_strings,
+    formats,
     k8s_library,
     library,
     optionals,
