@@ -197,6 +197,8 @@ TABLE = [
     ("optional.of(2).optMap(x, x * 2).value()", 4),
     ("optional.none().optMap(x, x * 2).hasValue()", False),
     ("[1, 2,]", [1, 2]),
+    ("cel.bind(t, 'ab' + 'c', t + t)", "abcabc"),
+    ("cel.bind(x, 1, cel.bind(y, x + 1, [x, y]))", [1, 2]),
     # backquoted field names
     ("{'app.kubernetes.io/name': 'web'}.`app.kubernetes.io/name`", "web"),
     ("has({'content-type': 1}.`content-type`)", True),

@@ -347,6 +347,8 @@ class Compiler:
         if name in ("optMap", "optFlatMap") and len(arg_trees) == 2 and self._ident_name(arg_trees[0]):
             return self._opt_map(name, target_tree, arg_trees, tree)
         namespace = self._qualified_name(target_tree)
+        if namespace == "cel" and name == "bind" and len(arg_trees) == 3 and self._ident_name(arg_trees[0]):
+            return self._bind(arg_trees)
         if namespace is not None and f"{namespace}.{name}" in FUNCTIONS:
             impl = FUNCTIONS[f"{namespace}.{name}"]
             self._check_arity(f"{namespace}.{name}", impl, len(arg_trees), tree)
@@ -428,6 +430,26 @@ class Compiler:
         target = self.compile(target_tree)
         body, weight = self._scoped([first, second], arg_trees[2:])
         return macros.make_macro2(name, first, second, target, body, weight, COST)
+
+    def _bind(self, arg_trees):
+        """``cel.bind(name, value, body)``: ``value`` computed once, named in ``body``."""
+        var = self._ident_name(arg_trees[0])
+        init = self.compile(arg_trees[1])
+        (body,), _ = self._scoped([var], arg_trees[2:])
+
+        def bind(env):
+            value = init(env)
+            saved = env.get(var, _MISSING)
+            env[var] = value
+            try:
+                return body(env)
+            finally:
+                if saved is _MISSING:
+                    env.pop(var, None)
+                else:
+                    env[var] = saved
+
+        return bind
 
     def _opt_map(self, name, target_tree, arg_trees, tree):
         var = self._ident_name(arg_trees[0])
