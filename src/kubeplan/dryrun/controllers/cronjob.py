@@ -15,7 +15,8 @@ from kubeplan.model.objects import ManifestObject
 from . import PodToSchedule
 from .cron import CronError, Schedule
 from .job import job_pods
-from .template import fail, namespace_of, pod_template, top_owner
+from .template import namespace_of, pod_template, top_owner
+from .validation import fail
 
 KINDS = (("batch", "CronJob"),)
 

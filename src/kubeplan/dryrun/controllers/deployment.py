@@ -18,7 +18,8 @@ from kubeplan.model.objects import ManifestObject
 from . import PodToSchedule
 from .naming import fnv32a, safe_encode
 from .replicaset import replicaset_pods
-from .template import defaulted_template, go_json, int_field, namespace_of, planned_replicas, pod_template, top_owner
+from .hashing import defaulted_template, go_json
+from .template import int_field, namespace_of, planned_replicas, pod_template, top_owner
 
 KINDS = (("apps", "Deployment"), ("extensions", "Deployment"))
 HASH_LABEL = "pod-template-hash"

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from kubeplan.model.objects import ManifestObject
 
-from .template import fail, int_field
+from .template import int_field
+from .validation import fail
 
 # kinds an HPA can scale that this dry run expands, by the group of scaleTargetRef.apiVersion
 _SCALABLE = {"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"}

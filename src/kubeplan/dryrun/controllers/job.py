@@ -13,7 +13,8 @@ from kubeplan.model.objects import ManifestObject
 
 from . import PodToSchedule
 from .naming import uid_for
-from .template import fail, int_field, namespace_of, new_pod, owner_reference, pod_template, top_owner
+from .template import int_field, namespace_of, new_pod, owner_reference, pod_template, top_owner
+from .validation import fail
 
 KINDS = (("batch", "Job"),)
 INDEX_KEY = "batch.kubernetes.io/job-completion-index"

@@ -7,7 +7,8 @@ from __future__ import annotations
 from kubeplan.model.objects import ManifestObject
 
 from . import PodToSchedule
-from .template import check_pod_spec, clone, fail, namespace_of
+from .template import clone, namespace_of
+from .validation import check_pod_spec, fail
 
 KINDS = (("", "Pod"),)
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from kubeplan.model.objects import ManifestObject
 
 from . import PodToSchedule
-from .template import fail, namespace_of, new_pod, owner_reference, planned_replicas, pod_template, top_owner
+from .template import namespace_of, new_pod, owner_reference, planned_replicas, pod_template, top_owner
+from .validation import fail
 
 KINDS = (("", "ReplicationController"),)
 

@@ -15,13 +15,10 @@ from __future__ import annotations
 from kubeplan.model.objects import ManifestObject
 
 from . import PodToSchedule
+from .hashing import defaulted_template, go_json
 from .naming import fnv32, safe_encode
 from .template import (
     clone,
-    defaulted_template,
-    expect,
-    fail,
-    go_json,
     int_field,
     namespace_of,
     new_pod,
@@ -31,6 +28,7 @@ from .template import (
     selector_labels,
     top_owner,
 )
+from .validation import expect, fail
 
 KINDS = (("apps", "StatefulSet"),)
 
