@@ -196,3 +196,10 @@ def test_cli_prints_one_line_and_exits_2(chart_dir):
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0
     assert f"{file}:1" in proc.stderr and "stop here" in proc.stderr
+
+
+def test_schema_with_remote_ref_never_reaches_the_network(chart_dir):
+    schema = '{"properties": {"port": {"$ref": "https://example.invalid/port.json"}}}'
+    path = chart_dir(values="port: 80\n", templates={"t.yaml": "a: 1\n"}, files={"values.schema.json": schema})
+    error = _error(path)
+    assert "cannot resolve reference" in error.message and error.file.endswith("values.schema.json")

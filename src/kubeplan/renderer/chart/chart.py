@@ -124,26 +124,33 @@ def _read_directory(root: str) -> dict:
     real_root = os.path.realpath(root)
     files: dict = {}
     total = 0
-    for current, dirs, names in os.walk(root, followlinks=False):
-        dirs.sort()
-        for name in sorted(names) + [d for d in dirs if os.path.islink(os.path.join(current, d))]:
-            full = os.path.join(current, name)
-            relative = os.path.relpath(full, root).replace(os.sep, "/")
-            if os.path.islink(full):
-                target = os.path.realpath(full)
+    pending = [(root, "")]
+    while pending:
+        directory, prefix = pending.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            raise KubeplanError(f"cannot read directory: {exc.strerror}", directory) from None
+        for entry in entries:
+            relative = prefix + entry.name
+            if entry.is_symlink():
+                target = os.path.realpath(entry.path)
                 if os.path.commonpath([real_root, target]) != real_root:
-                    raise KubeplanError(f"symbolic link points outside the chart ({os.readlink(full)})", full)
+                    raise KubeplanError(f"symbolic link points outside the chart ({os.readlink(entry.path)})", entry.path)
                 if os.path.isdir(target):
                     continue  # linked directories are not followed
-            if not os.path.isfile(full):
+            elif entry.is_dir():
+                pending.append((entry.path, relative + "/"))
                 continue
-            size = os.path.getsize(full)
+            if not entry.is_file():
+                continue
+            size = entry.stat().st_size
             if size > MAX_FILE_SIZE:
-                raise KubeplanError(f"file is {size} bytes, over the {MAX_FILE_SIZE} byte limit for chart files", full)
+                raise KubeplanError(f"file is {size} bytes, over the {MAX_FILE_SIZE} byte limit for chart files", entry.path)
             total += size
             if total > MAX_CHART_SIZE:
                 raise KubeplanError(f"chart is over the {MAX_CHART_SIZE} byte limit", root)
-            with open(full, "rb") as fh:
+            with open(entry.path, "rb") as fh:
                 files[relative] = fh.read()
     return files
 

@@ -3,6 +3,8 @@ names the values file and line that set the offending value."""
 
 from __future__ import annotations
 
+import re
+
 from kubeplan.errors import KubeplanError
 from kubeplan.model.objects import format_path
 
@@ -11,15 +13,46 @@ def _plain_path(path) -> tuple:
     return tuple(path)
 
 
+_FAST: dict = {}  # schema JSON text -> jsonschema_rs validator (or None when it cannot take it)
+
+
+def _fast_valid(schema: dict, instance) -> bool:
+    """True when a compiled validator says the values are valid (the common case, fast);
+    False sends us to the slower validator that explains the error."""
+    import json
+
+    key = json.dumps(schema, sort_keys=True)
+    validator = _FAST.get(key, False)
+    if validator is False:
+        validator = None
+        # only self-contained schemas: a remote $ref must never reach the network
+        if not re.search(r'"\$ref":\s*"(?!#)', key):
+            try:
+                import jsonschema_rs
+
+                validator = jsonschema_rs.validator_for(schema)
+            except Exception:  # noqa: BLE001 - anything it cannot compile goes the slow way
+                validator = None
+        if len(_FAST) > 256:
+            _FAST.clear()
+        _FAST[key] = validator
+    if validator is None:
+        return False
+    try:
+        return validator.is_valid(instance)
+    except Exception:  # noqa: BLE001
+        return False
+
+
 def validate_values(chart, values: dict, provenance, prefix: tuple = ()) -> None:
     """Raise KubeplanError for the first violation (charts and errors in a stable order)."""
-    import jsonschema
-    from referencing.exceptions import Unresolvable
-
     node = values
     for part in prefix:
         node = node.get(part, {}) if isinstance(node, dict) else {}
-    if chart.schema is not None:
+    if chart.schema is not None and not _fast_valid(chart.schema, node):
+        import jsonschema
+        from referencing.exceptions import Unresolvable
+
         schema_file = chart.path_of("values.schema.json")
         try:
             validator_class = jsonschema.validators.validator_for(chart.schema, default=jsonschema.Draft7Validator)
