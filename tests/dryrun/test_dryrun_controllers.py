@@ -311,3 +311,26 @@ def test_headroom_pods_match_a_full_expansion_at_max():
     assert [p.pod["metadata"]["name"] for p in headroom_pods(objects, None)] == full
     assert len(full) == 5
     assert headroom_pods(load_fixture("workloads.yaml"), None) == []
+
+
+def test_hashed_template_carries_the_api_defaults():
+    from kubeplan.dryrun.controllers.hashing import defaulted_template, go_json
+
+    template = {"spec": {
+        "containers": [{"name": "a", "image": "a", "ports": [{"containerPort": 80}],
+                        "readinessProbe": {"httpGet": {"port": 80}},
+                        "env": [{"name": "NODE", "valueFrom": {"fieldRef": {"fieldPath": "spec.nodeName"}}}]}],
+        "volumes": [{"name": "c", "configMap": {"name": "c"}}, {"name": "h", "hostPath": {"path": "/x"}}],
+    }}
+    out = defaulted_template(template)
+    container = out["spec"]["containers"][0]
+    assert container["imagePullPolicy"] == "Always"  # no tag means latest
+    assert container["ports"][0]["protocol"] == "TCP"
+    assert container["readinessProbe"] == {"httpGet": {"port": 80, "path": "/", "scheme": "HTTP"}, "timeoutSeconds": 1,
+                                           "periodSeconds": 10, "successThreshold": 1, "failureThreshold": 3}
+    assert container["env"][0]["valueFrom"]["fieldRef"]["apiVersion"] == "v1"
+    assert out["spec"]["volumes"][0]["configMap"]["defaultMode"] == 420
+    assert out["spec"]["volumes"][1]["hostPath"]["type"] == ""
+    assert out["metadata"] == {"creationTimestamp": None}
+    assert "apiVersion" not in template["spec"]["containers"][0]["env"][0]["valueFrom"]["fieldRef"]  # input untouched
+    assert go_json({"b": "<&>", "a": 1}) == b'{"a":1,"b":"\\u003c\\u0026\\u003e"}'

@@ -27,10 +27,18 @@ def _default_probe(probe):
     probe.setdefault("periodSeconds", 10)
     probe.setdefault("successThreshold", 1)
     probe.setdefault("failureThreshold", 3)
-    http = probe.get("httpGet")
+    _default_http_get(probe.get("httpGet"))
+
+
+def _default_http_get(http) -> None:
     if isinstance(http, dict):
         http.setdefault("path", "/")
         http.setdefault("scheme", "HTTP")
+
+
+def _default_field_ref(holder) -> None:
+    if isinstance(holder, dict) and isinstance(holder.get("fieldRef"), dict):
+        holder["fieldRef"].setdefault("apiVersion", "v1")
 
 
 def _default_container(container: dict) -> None:
@@ -44,6 +52,14 @@ def _default_container(container: dict) -> None:
             port.setdefault("protocol", "TCP")
     for key in ("livenessProbe", "readinessProbe", "startupProbe"):
         _default_probe(container.get(key))
+    lifecycle = container.get("lifecycle")
+    if isinstance(lifecycle, dict):
+        for hook in ("postStart", "preStop"):
+            if isinstance(lifecycle.get(hook), dict):
+                _default_http_get(lifecycle[hook].get("httpGet"))
+    for env in container.get("env") or []:
+        if isinstance(env, dict):
+            _default_field_ref(env.get("valueFrom"))
 
 
 def defaulted_template(template: dict) -> dict:
@@ -66,9 +82,15 @@ def defaulted_template(template: dict) -> dict:
     for volume in spec.get("volumes") or []:
         if not isinstance(volume, dict):
             continue
-        for source in ("configMap", "secret"):
+        for source in ("configMap", "secret", "projected", "downwardAPI"):
             if isinstance(volume.get(source), dict):
                 volume[source].setdefault("defaultMode", 420)
+        if isinstance(volume.get("hostPath"), dict):
+            volume["hostPath"].setdefault("type", "")
+        downward = volume.get("downwardAPI")
+        if isinstance(downward, dict):
+            for item in downward.get("items") or []:
+                _default_field_ref(item)
     return out
 
 
