@@ -55,38 +55,38 @@ _KEEP_NULL = _KeptNull()
 # kyaml's v1.21 schema still served these API versions; v1.25 has only their successors,
 # whose merge keys are the same.
 _V121_REMOVED_LATER = {
-    ("admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration"): ("admissionregistration.k8s.io/v1", None),
-    ("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration"): ("admissionregistration.k8s.io/v1", None),
-    ("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition"): ("apiextensions.k8s.io/v1", None),
-    ("apiregistration.k8s.io/v1beta1", "APIService"): ("apiregistration.k8s.io/v1", None),
-    ("authentication.k8s.io/v1beta1", "TokenReview"): ("authentication.k8s.io/v1", None),
-    ("authorization.k8s.io/v1beta1", "LocalSubjectAccessReview"): ("authorization.k8s.io/v1", None),
-    ("authorization.k8s.io/v1beta1", "SelfSubjectAccessReview"): ("authorization.k8s.io/v1", None),
-    ("authorization.k8s.io/v1beta1", "SelfSubjectRulesReview"): ("authorization.k8s.io/v1", None),
-    ("authorization.k8s.io/v1beta1", "SubjectAccessReview"): ("authorization.k8s.io/v1", None),
-    ("autoscaling/v2beta1", "HorizontalPodAutoscaler"): ("autoscaling/v2beta2", None),
-    ("batch/v1beta1", "CronJob"): ("batch/v1", None),
-    ("certificates.k8s.io/v1beta1", "CertificateSigningRequest"): ("certificates.k8s.io/v1", None),
-    ("coordination.k8s.io/v1beta1", "Lease"): ("coordination.k8s.io/v1", None),
-    ("discovery.k8s.io/v1beta1", "EndpointSlice"): ("discovery.k8s.io/v1", None),
-    ("events.k8s.io/v1beta1", "Event"): ("events.k8s.io/v1", None),
-    ("extensions/v1beta1", "Ingress"): ("networking.k8s.io/v1", None),
-    ("networking.k8s.io/v1beta1", "Ingress"): ("networking.k8s.io/v1", None),
-    ("networking.k8s.io/v1beta1", "IngressClass"): ("networking.k8s.io/v1", None),
-    ("node.k8s.io/v1beta1", "RuntimeClass"): ("node.k8s.io/v1", None),
-    ("policy/v1beta1", "Eviction"): ("policy/v1", None),
-    ("policy/v1beta1", "PodDisruptionBudget"): ("policy/v1", None),
-    ("rbac.authorization.k8s.io/v1beta1", "ClusterRole"): ("rbac.authorization.k8s.io/v1", None),
-    ("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding"): ("rbac.authorization.k8s.io/v1", None),
-    ("rbac.authorization.k8s.io/v1beta1", "Role"): ("rbac.authorization.k8s.io/v1", None),
-    ("rbac.authorization.k8s.io/v1beta1", "RoleBinding"): ("rbac.authorization.k8s.io/v1", None),
-    ("scheduling.k8s.io/v1beta1", "PriorityClass"): ("scheduling.k8s.io/v1", None),
-    ("storage.k8s.io/v1beta1", "CSIDriver"): ("storage.k8s.io/v1", None),
-    ("storage.k8s.io/v1beta1", "CSINode"): ("storage.k8s.io/v1", None),
-    ("storage.k8s.io/v1beta1", "StorageClass"): ("storage.k8s.io/v1", None),
-    ("storage.k8s.io/v1beta1", "VolumeAttachment"): ("storage.k8s.io/v1", None),
+    ("admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration"): "admissionregistration.k8s.io/v1",
+    ("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration"): "admissionregistration.k8s.io/v1",
+    ("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition"): "apiextensions.k8s.io/v1",
+    ("apiregistration.k8s.io/v1beta1", "APIService"): "apiregistration.k8s.io/v1",
+    ("authentication.k8s.io/v1beta1", "TokenReview"): "authentication.k8s.io/v1",
+    ("authorization.k8s.io/v1beta1", "LocalSubjectAccessReview"): "authorization.k8s.io/v1",
+    ("authorization.k8s.io/v1beta1", "SelfSubjectAccessReview"): "authorization.k8s.io/v1",
+    ("authorization.k8s.io/v1beta1", "SelfSubjectRulesReview"): "authorization.k8s.io/v1",
+    ("authorization.k8s.io/v1beta1", "SubjectAccessReview"): "authorization.k8s.io/v1",
+    ("autoscaling/v2beta1", "HorizontalPodAutoscaler"): "autoscaling/v2beta2",
+    ("batch/v1beta1", "CronJob"): "batch/v1",
+    ("certificates.k8s.io/v1beta1", "CertificateSigningRequest"): "certificates.k8s.io/v1",
+    ("coordination.k8s.io/v1beta1", "Lease"): "coordination.k8s.io/v1",
+    ("discovery.k8s.io/v1beta1", "EndpointSlice"): "discovery.k8s.io/v1",
+    ("events.k8s.io/v1beta1", "Event"): "events.k8s.io/v1",
+    ("extensions/v1beta1", "Ingress"): "networking.k8s.io/v1",
+    ("networking.k8s.io/v1beta1", "Ingress"): "networking.k8s.io/v1",
+    ("networking.k8s.io/v1beta1", "IngressClass"): "networking.k8s.io/v1",
+    ("node.k8s.io/v1beta1", "RuntimeClass"): "node.k8s.io/v1",
+    ("policy/v1beta1", "Eviction"): "policy/v1",
+    ("policy/v1beta1", "PodDisruptionBudget"): "policy/v1",
+    ("rbac.authorization.k8s.io/v1beta1", "ClusterRole"): "rbac.authorization.k8s.io/v1",
+    ("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding"): "rbac.authorization.k8s.io/v1",
+    ("rbac.authorization.k8s.io/v1beta1", "Role"): "rbac.authorization.k8s.io/v1",
+    ("rbac.authorization.k8s.io/v1beta1", "RoleBinding"): "rbac.authorization.k8s.io/v1",
+    ("scheduling.k8s.io/v1beta1", "PriorityClass"): "scheduling.k8s.io/v1",
+    ("storage.k8s.io/v1beta1", "CSIDriver"): "storage.k8s.io/v1",
+    ("storage.k8s.io/v1beta1", "CSINode"): "storage.k8s.io/v1",
+    ("storage.k8s.io/v1beta1", "StorageClass"): "storage.k8s.io/v1",
+    ("storage.k8s.io/v1beta1", "VolumeAttachment"): "storage.k8s.io/v1",
     # no successor; only its metadata (finalizers, ownerReferences) has merge keys
-    ("policy/v1beta1", "PodSecurityPolicy"): (None, "metadata-only"),
+    ("policy/v1beta1", "PodSecurityPolicy"): None,
 }
 # Kinds v1.25 serves that v1.21 did not: kustomize has no schema for them (lists replace).
 _V121_UNKNOWN_KINDS = {
@@ -150,8 +150,8 @@ class MergeSchema:
         schema = cls(root, definitions, lenient_types=True)
         by_type = schema._index()
         metadata_only = {"type": "object", "properties": {"metadata": {"$ref": f"#/$defs/{_OBJECT_META}"}}}
-        for (api_version, kind), (successor, special) in _V121_REMOVED_LATER.items():
-            target = metadata_only if special else by_type.get((successor, kind))
+        for (api_version, kind), successor in _V121_REMOVED_LATER.items():
+            target = by_type.get((successor, kind)) if successor else metadata_only
             if target is not None and (api_version, kind) not in by_type:
                 by_type[(api_version, kind)] = target
         for type_meta in _V121_UNKNOWN_KINDS:
