@@ -106,3 +106,20 @@ def test_format_precision_is_bounded():
 def test_time_zone_names_are_not_paths():
     with pytest.raises(CelError, match="unknown time zone"):
         compile_expression("timestamp('2020-01-01T00:00:00Z').getHours('../../etc/passwd')").evaluate({})
+
+
+def test_values_cannot_grow_without_bound():
+    text = "a" * 100_000
+    with pytest.raises(CelError, match="too large"):
+        compile_expression("x.replace('a', x)", frozenset({"x"})).evaluate({"x": text})
+    doubling = "cel.bind(a, x + x, cel.bind(b, a + a, cel.bind(c, b + b, cel.bind(d, c + c, cel.bind(e, d + d, e + e)))))"
+    with pytest.raises(CelError, match="too large"):
+        compile_expression(doubling, frozenset({"x"})).evaluate({"x": text * 10})
+
+
+def test_set_functions_and_distinct_are_not_quadratic_on_scalars():
+    items = [f"item-{i}" for i in range(50_000)]
+    x = frozenset({"x"})
+    assert compile_expression("x.distinct().size()", x).evaluate({"x": items + items}) == 50_000
+    assert compile_expression("sets.contains(x, x) && sets.intersects(x, ['item-7'])", x).evaluate({"x": items}) is True
+    assert compile_expression("sets.contains([1, 2.0, [1]], [2u, [1.0]]) && [1, 1.0, 1u].distinct() == [1]", frozenset()).evaluate({}) is True

@@ -113,12 +113,50 @@ def sort(items):
     return _ordered("sort", items)
 
 
+def _hash_key(value):
+    """A key equal for CEL-equal scalars (1 == 1.0 == 1u), or None for other values."""
+    t = type(value)
+    if t is str or t is bytes or value is None:
+        return (t.__name__, value)
+    if t is bool:
+        return ("bool", value)
+    if t in (int, Uint, float):
+        return ("number", value) if value == value else None
+    return None
+
+
+def _membership(items):
+    """A fast `in` over ``items``: hashable scalars in a set, the rest scanned."""
+    keys = set()
+    others = []
+    for item in items:
+        key = _hash_key(item)
+        if key is None:
+            others.append(item)
+        else:
+            keys.add(key)
+
+    def contains(value):
+        key = _hash_key(value)
+        if key is not None and key in keys:
+            return True
+        return any(cel_equal(value, other) for other in others) if (key is None or others) else False
+
+    return contains
+
+
 @function("distinct", method=True, glob=False)
 def distinct(items):
     _list("distinct", items)
+    seen = set()
     out = []
     for item in items:
-        if list_index_of(out, item) < 0:
+        key = _hash_key(item)
+        if key is not None:
+            if key not in seen:
+                seen.add(key)
+                out.append(item)
+        elif list_index_of(out, item) < 0:
             out.append(item)
     return out
 
@@ -152,7 +190,8 @@ def _sets(name, a, b):
 @function("sets.contains")
 def sets_contains(a, b):
     _sets("sets.contains", a, b)
-    return all(list_index_of(a, item) >= 0 for item in b)
+    contains = _membership(a)
+    return all(contains(item) for item in b)
 
 
 @function("sets.equivalent")
@@ -164,4 +203,5 @@ def sets_equivalent(a, b):
 @function("sets.intersects")
 def sets_intersects(a, b):
     _sets("sets.intersects", a, b)
-    return any(list_index_of(a, item) >= 0 for item in b)
+    contains = _membership(a)
+    return any(contains(item) for item in b)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from kubeplan.linter.cel.errors import CelError, no_overload
 from kubeplan.linter.cel.library import to_string
+from kubeplan.linter.cel.operators import check_size
 from kubeplan.linter.cel.registry import function
 from kubeplan.linter.cel.values import Uint, type_name
 
@@ -80,6 +81,8 @@ def upper_ascii(s):
 def replace(s, old, new, n=-1):
     _str("replace", s, old, new)
     _int("replace", n)
+    count = s.count(old) + (1 if old == "" else 0) if n < 0 else min(n, s.count(old) + (1 if old == "" else 0))
+    check_size(len(s) + count * (len(new) - len(old)), "replace() result")
     if n < 0:
         return s.replace(old, new)
     return s.replace(old, new, n)

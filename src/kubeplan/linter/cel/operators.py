@@ -11,15 +11,24 @@ _TS = Timestamp
 _DUR = Duration
 
 
+MAX_VALUE_SIZE = 10_000_000  # characters, bytes or items of one value built by an expression
+
+
+def check_size(length: int, what: str = "value"):
+    if length > MAX_VALUE_SIZE:
+        raise CelError(f"{what} too large ({length} > {MAX_VALUE_SIZE}): the expression builds too much")
+
+
 def add(a, b):
     ta = type(a)
     tb = type(b)
     if ta is tb:
         if ta is int:
             return check_int(a + b)
-        if ta is float or ta is str or ta is bytes:
+        if ta is float:
             return a + b
-        if ta is list:
+        if ta is str or ta is bytes or ta is list:
+            check_size(len(a) + len(b))
             return a + b
         if ta is Uint:
             return check_uint(a + b)
@@ -30,6 +39,7 @@ def add(a, b):
     if ta is _DUR and tb is _TS:
         return Timestamp(a.ns + b.ns)
     if isinstance(a, list) and isinstance(b, list):
+        check_size(len(a) + len(b))
         return list(a) + list(b)
     method = getattr(type(a), "cel_add", None)
     if method is not None and ta is tb:
