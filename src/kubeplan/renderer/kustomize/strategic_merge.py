@@ -412,8 +412,10 @@ def _format_path(path) -> str:
 class _Merger:
     """kyaml's walker (Sources = [dest, origin]) with its merge visitor, on plain data."""
 
-    def __init__(self, schema: MergeSchema):
+    def __init__(self, schema: MergeSchema, prepend: bool = True):
         self.schema = schema
+        # kustomize's patches put new list items first; kyaml's default appends them
+        self.prepend = prepend
 
     # -- dispatch
 
@@ -612,11 +614,13 @@ class _Merger:
             return self._set_elements(sources, self._element_values(sources, keys), keys, dest, schema, path)
         return self._set_elements(sources, self._primitive_values(sources), [""], dest, schema, path)
 
-    @staticmethod
-    def _element_values(sources: list, keys: list) -> list:
+    def _in_merge_order(self, sources: list) -> tuple:
+        return (sources[1], sources[0]) if self.prepend else (sources[0], sources[1])
+
+    def _element_values(self, sources: list, keys: list) -> list:
         """Merge-key values of every item, the patch's items first, each tuple once."""
         out, seen = [], set()
-        for node in (sources[1], sources[0]):
+        for node in self._in_merge_order(sources):
             if not isinstance(node, list):
                 continue
             for element in node:
@@ -626,10 +630,9 @@ class _Merger:
                     out.append(list(values))
         return out
 
-    @staticmethod
-    def _primitive_values(sources: list) -> list:
+    def _primitive_values(self, sources: list) -> list:
         out, seen = [], set()
-        for node in (sources[1], sources[0]):
+        for node in self._in_merge_order(sources):
             if not isinstance(node, list):
                 continue
             for item in node:
@@ -661,7 +664,10 @@ class _Merger:
             self._set_element(added, value, valid_keys, valid_values, item_path)
         if values_list:
             # the patch's new items come first, then the object's, as kustomize prepends
-            dest = self._append_list(added, dest, valid_keys, path)
+            if self.prepend:
+                dest = self._append_list(added, dest, valid_keys, path)
+            else:
+                dest = self._append_list(dest, added, valid_keys, path)
         return dest
 
     def _element_sources(self, sources: list, keys: list, values: list) -> list:
