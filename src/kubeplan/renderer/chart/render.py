@@ -13,7 +13,7 @@ from kubeplan.renderer.chart import output
 from kubeplan.renderer.chart.capabilities import DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION
 from kubeplan.renderer.chart.chart import load_chart
 from kubeplan.renderer.chart.semver import SemverError, Version, satisfies
-from kubeplan.renderer.chart.values import Provenance, chart_values, record_chart_defaults, user_values
+from kubeplan.renderer.chart.values import Provenance, chart_values, copy_tree, record_chart_defaults, user_values
 
 _GO_RANDOM = re.compile(
     r"\b(randAlphaNum|randAlpha|randNumeric|randAscii|randInt|randBytes|uuidv4|shuffle|now|"
@@ -48,9 +48,7 @@ class ChartRender:
                         sub.chart_yaml,
                     )
         self._check_kube_version(chart, kube_version)
-        import copy
-
-        values = chart_values(chart, copy.deepcopy(given), self.warnings)
+        values = chart_values(chart, copy_tree(given), self.warnings)
         self.values = values
         _set_full_paths(chart, chart.name)
         record_chart_defaults(chart, provenance)

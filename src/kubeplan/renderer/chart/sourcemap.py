@@ -37,7 +37,7 @@ def _value_location(paths: tuple, provenance, field_path: tuple = (), field_valu
     inside it when the rendered value is the value's own."""
     found = []
     for path in paths:
-        if values is not None and field_value is not _MISSING:
+        if values is not None and field_value is not _MISSING and isinstance(_lookup(values, path), (dict, list)):
             for size in range(len(field_path), 0, -1):
                 deeper = tuple(path) + tuple(field_path[-size:])
                 if _lookup(values, deeper) == field_value and provenance.find(deeper) is not None:

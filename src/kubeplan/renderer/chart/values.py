@@ -23,6 +23,16 @@ from kubeplan.renderer.chart.semver import SemverError, satisfies
 GLOBAL = "global"
 
 
+def copy_tree(value):
+    """A deep copy of plain data (dicts, lists, scalars), several times faster than
+    copy.deepcopy."""
+    if isinstance(value, dict):
+        return {k: copy_tree(v) if isinstance(v, (dict, list)) else v for k, v in value.items()}
+    if isinstance(value, list):
+        return [copy_tree(v) if isinstance(v, (dict, list)) else v for v in value]
+    return value
+
+
 # --- provenance ------------------------------------------------------------------------
 
 
@@ -213,7 +223,7 @@ def _clean_nulls(data: dict) -> None:
 
 
 def _coalesce_values(chart, dest: dict, merge: bool) -> None:
-    defaults = copy.deepcopy(chart.values)
+    defaults = copy_tree(chart.values)
     sub_names = {sub.name for sub in chart.dependencies}
     for key, default in defaults.items():
         if key in dest:
@@ -302,7 +312,7 @@ def resolve_dependencies(chart, values: dict, warnings: list, path: str = "") ->
             twin.parent = chart
             resolved.append((dep, twin))
         unmatched = [sub for sub in chart.dependencies if id(sub) not in matched]
-        effective = coalesce(chart, copy.deepcopy(values))
+        effective = coalesce(chart, copy_tree(values))
         enabled = {}
         tags = effective.get("tags") if isinstance(effective.get("tags"), dict) else None
         for dep, _ in resolved:
@@ -347,7 +357,7 @@ def import_values(chart, warnings: list) -> None:
             if not ok or not isinstance(table, dict):
                 warnings.append(f"{chart.chart_yaml}: import-values: {dep.effective_name} has no table {child}")
                 continue
-            table = copy.deepcopy(table)
+            table = copy_tree(table)
             if parent != ".":
                 for part in reversed(parent.split(".")):
                     table = {part: table}
@@ -359,7 +369,7 @@ def chart_values(chart, given: dict, warnings: list) -> dict:
     """The final values tree of ``chart`` (subcharts under their names), as templates see it."""
     resolve_dependencies(chart, given, warnings)
     import_values(chart, warnings)
-    return sort_tree(coalesce(chart, copy.deepcopy(given)))
+    return sort_tree(coalesce(chart, copy_tree(given)))
 
 
 def sort_tree(value):
