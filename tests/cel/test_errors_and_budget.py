@@ -123,3 +123,13 @@ def test_set_functions_and_distinct_are_not_quadratic_on_scalars():
     assert compile_expression("x.distinct().size()", x).evaluate({"x": items + items}) == 50_000
     assert compile_expression("sets.contains(x, x) && sets.intersects(x, ['item-7'])", x).evaluate({"x": items}) is True
     assert compile_expression("sets.contains([1, 2.0, [1]], [2u, [1.0]]) && [1, 1.0, 1u].distinct() == [1]", frozenset()).evaluate({}) is True
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["x.all(i, i in x)", "x.all(i, x.indexOf(i) >= 0)", "x.all(i, x == x)", "x.exists(i, x.sort()[0] == 'z')"],
+)
+def test_quadratic_work_runs_out_of_budget(source):
+    items = [f"item-{i}" for i in range(100_000)]
+    with pytest.raises(CelError, match="cost budget exceeded"):
+        compile_expression(source, frozenset({"x"})).evaluate({"x": items})

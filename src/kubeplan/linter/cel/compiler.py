@@ -170,16 +170,27 @@ class Compiler:
 
     def c_relation(self, tree):
         op, left, right = self._binary(tree)
-        if op == "relation_eq":
-            return lambda env: cel_equal(left(env), right(env))
-        if op == "relation_ne":
-            return lambda env: not cel_equal(left(env), right(env))
+        if op in ("relation_eq", "relation_ne"):
+            negate = op == "relation_ne"
+
+            def equal(env):
+                a = left(env)
+                b = right(env)
+                ta = type(a)
+                if ta is type(b) and (ta is str or ta is int or ta is bool or a is None):
+                    return (a == b) is not negate
+                if ta is list or ta is dict:
+                    _charge_sizes(env, (a,))  # deep equality walks the value
+                return cel_equal(a, b) is not negate
+
+            return equal
         if op == "relation_in":
 
             def in_(env):
                 a = left(env)
                 b = right(env)
                 if type(b) is list:
+                    _charge_sizes(env, (b,))  # a list lookup walks the list
                     for item in b:
                         if cel_equal(a, item):
                             return True
@@ -364,20 +375,42 @@ class Compiler:
         return self._method(name, impl, target, args)
 
     def _call(self, impl, args):
+        # Functions are charged for what they read (sizes of list, map and string
+        # arguments) and for what they build, as the API server's cost model does.
         if not args:
             return lambda env: _charged(env, impl())
         if len(args) == 1:
             (a,) = args
-            return lambda env: _charged(env, impl(a(env)))
+
+            def call1(env):
+                x = a(env)
+                _charge_sizes(env, (x,))
+                return _charged(env, impl(x))
+
+            return call1
         if len(args) == 2:
             a, b = args
-            return lambda env: _charged(env, impl(a(env), b(env)))
-        return lambda env: _charged(env, impl(*[a(env) for a in args]))
+
+            def call2(env):
+                x = a(env)
+                y = b(env)
+                _charge_sizes(env, (x, y))
+                return _charged(env, impl(x, y))
+
+            return call2
+
+        def call(env):
+            values = [a(env) for a in args]
+            _charge_sizes(env, values)
+            return _charged(env, impl(*values))
+
+        return call
 
     def _method(self, name, impl, target, args):
         def method(env):
             recv = target(env)
             values = [a(env) for a in args]
+            _charge_sizes(env, (recv, *values))
             methods = getattr(type(recv), "cel_methods", None)
             if methods is not None and name in methods:
                 fn = methods[name]
@@ -617,6 +650,22 @@ class Compiler:
 
 
 _MISSING = object()
+
+
+def _charge_sizes(env, values):
+    """Charge the sizes of list and map values (strings by 16 characters) to the budget."""
+    size = 0
+    for value in values:
+        t = type(value)
+        if t is list or t is dict:
+            size += len(value)
+        elif t is str or t is bytes:
+            size += len(value) >> 4
+    if size:
+        cost = env[COST]
+        cost[0] -= size
+        if cost[0] < 0:
+            raise BudgetExceeded()
 
 
 def _charged(env, result):
