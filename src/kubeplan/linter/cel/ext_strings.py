@@ -95,6 +95,7 @@ def split(s, sep, n=-1):
     if n == 0:
         return []
     if sep == "":
+        check_size(len(s), "split() result")
         chars = list(s)
         if n > 0 and len(chars) > n:
             chars = chars[: n - 1] + ["".join(chars[n - 1 :])]
