@@ -54,3 +54,10 @@ def test_parse_version():
     assert pss.parse_version("v1.25") == (1, 25)
     for text in ("latest", "v1.99", "v2.0", "1.25", "v1.025", None):
         assert pss.parse_version(text) == pss.NEWEST
+
+
+def test_every_expression_compiles_on_both_engines():
+    for file in pss.policy_files():
+        for engine in ("kubeplan", "cel-python"):
+            check = pss.load_check(file, engine, eager=True)
+            assert all(expr.program is not None for expr in check.expressions())

@@ -124,12 +124,25 @@ def engine(name: str = "kubeplan") -> Engine:
 # --- the pack ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class Expression:
-    source: str
-    line: int
-    program: object
-    name: str = ""  # for variables
+    """One CEL expression of a policy file, compiled when first evaluated: a run compiles
+    only the revisions its versions select (parsing dominates the start-up cost)."""
+
+    __slots__ = ("source", "line", "name", "file", "_compile", "_program")
+
+    def __init__(self, source: str, line: int, name: str, file: str, compile_):
+        self.source, self.line, self.name, self.file = source, line, name, file
+        self._compile = compile_
+        self._program = None
+
+    @property
+    def program(self):
+        if self._program is None:
+            try:
+                self._program = self._compile(self.source)
+            except Exception as exc:  # the compiler's own error types vary; all mean "bad expression"
+                raise KubeplanError(f"invalid CEL expression: {exc}", self.file, self.line or None) from None
+        return self._program
 
 
 @dataclass(frozen=True)
@@ -152,6 +165,11 @@ class Check:
     summary: str
     doc: str
     file: str
+
+    def expressions(self):
+        yield from self.variables + self.violations
+        for revision in self.revisions:
+            yield from revision.variables + revision.violations
 
     @property
     def since(self) -> tuple:
@@ -206,16 +224,13 @@ def _expressions(items, file, positions, path, compile_, named):
         if named and not (isinstance(name, str) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name)):
             raise _pack_error("each variable needs a 'name' that is a CEL identifier", file, positions, where)
         line = positions.get(where + ("expression",), (0, 0))[0] if positions else 0
-        try:
-            program = compile_(item["expression"])
-        except Exception as exc:  # the compiler's own error types vary; all mean "bad expression"
-            raise KubeplanError(f"invalid CEL expression: {exc}", file, line or None) from None
-        out.append(Expression(item["expression"], line, program, name))
+        out.append(Expression(item["expression"], line, name, file, compile_))
     return tuple(out)
 
 
-def load_check(file: str, engine_name: str = "kubeplan") -> Check:
-    """Read and compile one policy file of the pack."""
+def load_check(file: str, engine_name: str = "kubeplan", eager: bool = True) -> Check:
+    """Read one policy file of the pack; ``eager`` compiles every expression now (so a
+    broken one is reported at once), otherwise each is compiled when first needed."""
     from kubeplan.model.loading import read_source
     from kubeplan.model.yamlload import YamlProblem, iter_documents
 
@@ -262,7 +277,7 @@ def load_check(file: str, engine_name: str = "kubeplan") -> Check:
     replaces = pss.get("replaces") or []
     if not isinstance(replaces, list) or not all(isinstance(r, str) for r in replaces):
         raise _pack_error("spec.pss.replaces must be a list of check IDs", file, positions, ("spec", "pss", "replaces"))
-    return Check(
+    check = Check(
         check_id=check_id,
         rule=name,
         engine=cel,
@@ -275,6 +290,10 @@ def load_check(file: str, engine_name: str = "kubeplan") -> Check:
         doc=str(spec.get("doc") or ""),
         file=file,
     )
+    if eager:
+        for expr in check.expressions():
+            expr.program  # noqa: B018 - compiles, raising KubeplanError with file and line
+    return check
 
 
 def policy_files(directory: str = PACK_DIR) -> list:
@@ -287,7 +306,7 @@ def policy_files(directory: str = PACK_DIR) -> list:
 
 @functools.lru_cache(maxsize=4)
 def load_pack(directory: str = PACK_DIR, engine_name: str = "kubeplan") -> tuple:
-    return tuple(load_check(file, engine_name) for file in policy_files(directory))
+    return tuple(load_check(file, engine_name, eager=False) for file in policy_files(directory))
 
 
 def checks_for(level: str, version: tuple, pack=None) -> list:
