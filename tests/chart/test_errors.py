@@ -203,3 +203,12 @@ def test_schema_with_remote_ref_never_reaches_the_network(chart_dir):
     path = chart_dir(values="port: 80\n", templates={"t.yaml": "a: 1\n"}, files={"values.schema.json": schema})
     error = _error(path)
     assert "cannot resolve reference" in error.message and error.file.endswith("values.schema.json")
+
+
+def test_go_chart_with_jinja_subchart_is_refused(chart_dir):
+    from chart_fixtures import write_chart
+
+    path = chart_dir(engine="go", templates={"t.yaml": "a: 1\n"})
+    write_chart(os.path.join(path, "charts", "sub"), "sub", engine="jinja2")
+    error = _error(path)
+    assert error.file == os.path.join(path, "charts", "sub", "Chart.yaml") and "same template engine" in error.message

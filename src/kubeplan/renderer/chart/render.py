@@ -40,13 +40,13 @@ class ChartRender:
             opts["set_json"], opts["set_literal"], provenance,
         )
         engine = chart.engine
-        if engine == "jinja2":
-            for sub in chart.walk():
-                if sub.engine != "jinja2":
-                    raise KubeplanError(
-                        "a Jinja2 chart's subcharts must be Jinja2 charts too (annotation kubeplan.io/template-engine: jinja2)",
-                        sub.chart_yaml,
-                    )
+        for sub in chart.walk():
+            if sub.engine != engine:
+                raise KubeplanError(
+                    f"a {'Jinja2' if engine == 'jinja2' else 'Go-template'} chart's subcharts must use the same "
+                    f"template engine (this one says {sub.engine}; annotation kubeplan.io/template-engine)",
+                    sub.chart_yaml,
+                )
         self._check_kube_version(chart, kube_version)
         values = chart_values(chart, copy_tree(given), self.warnings)
         self.values = values
