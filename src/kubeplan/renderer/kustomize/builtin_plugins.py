@@ -114,9 +114,11 @@ def transform_from_entries(target, acc, entries) -> None:
         _check_builtin(config, where)
         data, kind = config.data, config.kind
         if kind in ("PrefixSuffixTransformer", "PrefixTransformer", "SuffixTransformer"):
-            prefix_suffix.apply_prefix_suffix(
-                resmap, _specs(config, where), prefix=str(data.get("prefix") or ""), suffix=str(data.get("suffix") or "")
-            )
+            # PrefixSuffixTransformer is the prefix transformer, then the suffix transformer
+            if kind != "SuffixTransformer":
+                prefix_suffix.apply_prefix_suffix(resmap, _specs(config, where), prefix=str(data.get("prefix") or ""))
+            if kind != "PrefixTransformer":
+                prefix_suffix.apply_prefix_suffix(resmap, _specs(config, where), suffix=str(data.get("suffix") or ""))
         elif kind == "LabelTransformer":
             labels.apply_map(resmap, labels.string_map(data.get("labels"), "labels", where), _specs(config, where))
         elif kind == "AnnotationsTransformer":
@@ -154,8 +156,9 @@ def transform_from_entries(target, acc, entries) -> None:
             from kubeplan.renderer.kustomize.replacements import apply_replacements, load_replacements
 
             apply_replacements(resmap, load_replacements(target.loader, data.get("replacements") or [], where), where)
-        elif kind in ("HashTransformer", "SortOrderTransformer"):
+        elif kind == "HashTransformer":
             continue
         else:
-            raise KubeplanError(f"{kind} is not a built-in transformer", where)
+            # (SortOrderTransformer too: kustomize keeps it for the top-level sortOptions)
+            raise KubeplanError(f"unable to load builtin {kind}.builtin.[noGrp]", where)
         target.build.note_plugin_transformer(resmap, config)

@@ -82,9 +82,9 @@ class NameRef:
 
 def gvk_sort_key(gvk: Gvk):
     """kustomize's Gvk.IsLessThan: legacy kind rank, then group_version_kind."""
-    from kubeplan.renderer.kustomize.sorting import kind_rank
+    from kubeplan.renderer.kustomize.sorting import gvk_sort_string, kind_rank
 
-    return (kind_rank(gvk.kind), f"{gvk.group or '~G'}_{gvk.version or '~V'}_{gvk.kind or '~K'}")
+    return (kind_rank(gvk.kind), gvk_sort_string(gvk))
 
 
 def merge_specs(existing: list, incoming, where: str = "") -> list:

@@ -90,7 +90,7 @@ class Resource:
     __slots__ = (
         "data",
         "source",
-        "prev_ids",
+        "previous",
         "prefixes",
         "suffixes",
         "needs_hash",
@@ -103,7 +103,7 @@ class Resource:
     def __init__(self, data: dict, source: SourceMap):
         self.data = data
         self.source = source
-        self.prev_ids: list[ResId] = []
+        self.previous: list[tuple] = []  # (kind, name, effective namespace) before each rename
         self.prefixes: list[str] = []
         self.suffixes: list[str] = []
         self.needs_hash = False
@@ -123,7 +123,7 @@ class Resource:
             dict(self.source.overrides),
             list(self.source.related),
         )
-        other.prev_ids = list(self.prev_ids)
+        other.previous = list(self.previous)
         other.prefixes = list(self.prefixes)
         other.suffixes = list(self.suffixes)
         other.needs_hash = self.needs_hash
@@ -186,11 +186,18 @@ class Resource:
     def cur_id(self) -> ResId:
         return ResId(self.gvk, self.name, self.namespace)
 
+    @property
+    def prev_ids(self) -> list[ResId]:
+        """Earlier ids; as in kustomize, they carry the current group and version."""
+        group, version = split_api_version(self.api_version)
+        return [ResId(Gvk(group, version, kind), name, ns) for kind, name, ns in self.previous]
+
     def org_id(self) -> ResId:
-        return self.prev_ids[0] if self.prev_ids else self.cur_id()
+        return self.prev_ids[0] if self.previous else self.cur_id()
 
     def store_previous_id(self) -> None:
-        self.prev_ids.append(self.cur_id())
+        cur = self.cur_id()
+        self.previous.append((cur.gvk.kind, cur.name, cur.effective_namespace))
 
     def all_ids(self) -> list[ResId]:
         return self.prev_ids + [self.cur_id()]

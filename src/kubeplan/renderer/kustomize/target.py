@@ -329,7 +329,7 @@ def _copy_meta(res, old) -> None:
         meta["namespace"] = old.namespace
     else:
         meta.pop("namespace", None)
-    res.prev_ids = list(old.prev_ids)
+    res.previous = list(old.previous)
     res.prefixes = list(old.prefixes)
     res.suffixes = list(old.suffixes)
     # the hash build-annotation survives only when both objects carry it
