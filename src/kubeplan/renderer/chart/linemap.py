@@ -25,7 +25,7 @@ _MARK_RE = re.compile("\x00([^\x01]*)\x01")
 # Filters that keep line structure, so an include/macro written through them stays mapped.
 PASSTHROUGH_FILTERS = frozenset({"indent", "nindent"})
 MAX_OUTPUT = 64 * 1024 * 1024  # bytes written by one chart render, all templates together
-MAX_LOOP_STEPS = 5_000_000
+MAX_LOOP_STEPS = 2_000_000
 
 
 class RenderLimitError(Exception):
@@ -231,18 +231,18 @@ class MarkingCodeGenerator(CodeGenerator):
     def visit_For(self, node, frame) -> None:
         if not getattr(node, "kp_ticked", False):
             node.kp_ticked = True
-            tick = nodes.ExprStmt(
-                nodes.Call(nodes.Getattr(nodes.Name("environment_marks", "load"), "tick", "load"), [], [], None, None)
-            )
+            # jinja2 allows no custom node types: a marked statement stands for the tick
+            tick = nodes.ExprStmt(nodes.Const(None))
+            tick.kp_tick = True
             tick.set_lineno(node.lineno)
             node.body = [tick] + list(node.body)
         super().visit_For(node, frame)
 
-    def visit_Name(self, node, frame) -> None:
-        if node.name == "environment_marks" and node.ctx == "load":
-            self.write("environment.marks")
+    def visit_ExprStmt(self, node, frame) -> None:
+        if getattr(node, "kp_tick", False):
+            self.writeline("environment.marks.tick()", node)
             return
-        super().visit_Name(node, frame)
+        super().visit_ExprStmt(node, frame)
 
 
 # --- reading the markers back ----------------------------------------------------------
