@@ -248,7 +248,7 @@ class MarkingCodeGenerator(CodeGenerator):
 # --- reading the markers back ----------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class LineOrigin:
     """Where one output line came from."""
 
@@ -261,7 +261,8 @@ class LineOrigin:
 
 
 def strip_markers(text: str, marks: Marks):
-    """(clean text, [LineOrigin or None per output line])."""
+    """(clean text, [LineOrigin or None per output line]); a line with no visible text
+    has None."""
     files = marks.files
     value_paths = marks.value_paths
     pieces = _MARK_RE.split(text)
@@ -271,25 +272,18 @@ def strip_markers(text: str, marks: Marks):
     stack = [[-1, 0, False, -1, ()]]
     top = stack[0]
     active: list = []  # values paths of the open expressions
-    line_state = None  # (tid, line, literal, chain, fragment) of the line's first visible text
-    fallback = None
+    state = None  # (tid, line, literal, chain, fragment) of the current line's first visible text
     line_values: list = []
+    append_origin = origins.append
 
-    def snapshot(fragment: str):
-        if top[0] < 0:
-            return None
-        chain = top[4] if top[2] else top[4][:-1]
-        return (top[0], top[1], top[2], chain, fragment if top[2] else "")
-
-    def finish_line():
-        state = line_state or fallback
+    def finish(state, line_values):
         if state is None:
-            origins.append(None)
+            append_origin(None)
             return
         tid, line, literal, chain, fragment = state
-        origins.append(
+        append_origin(
             LineOrigin(
-                files[tid], line, literal, tuple((files[t], n) for t, n in chain),
+                files[tid], line, literal, tuple((files[t], n) for t, n in chain) if chain else (),
                 tuple(dict.fromkeys(line_values)) if line_values else (), fragment,
             )
         )
@@ -315,24 +309,26 @@ def strip_markers(text: str, marks: Marks):
         if not piece:
             continue
         out.append(piece)
+        if "\n" not in piece:
+            segments = (piece,)
+        else:
+            segments = piece.split("\n")
         first = True
-        for segment in piece.split("\n"):
+        for segment in segments:
             if not first:
-                finish_line()
-                line_state = fallback = None
+                finish(state, line_values)
+                state = None
                 line_values = []
                 if top[2]:
                     top[1] += 1
             first = False
-            if fallback is None:
-                fallback = snapshot("")
-            stripped = segment.strip()
-            if stripped:
-                if line_state is None:
-                    line_state = snapshot(stripped)
+            if segment and not segment.isspace():
+                if state is None and top[0] >= 0:
+                    literal = top[2]
+                    state = (top[0], top[1], literal, top[4] if literal else top[4][:-1], segment.strip() if literal else "")
                 if active:
                     line_values.extend(active)
-    finish_line()
+    finish(state, line_values)
     clean = "".join(out)
     if clean.endswith("\n"):
         origins.pop()  # the empty "line" after the final newline
