@@ -28,7 +28,8 @@ from kubeplan.model.objects import ManifestObject
 
 # kinds from the manifests that the scheduler reads as cluster state once applied
 _CLUSTER_KINDS = ("Service", "PodDisruptionBudget", "ReplicaSet", "StatefulSet", "ReplicationController",
-                  "PersistentVolume", "PersistentVolumeClaim", "StorageClass", "Namespace", "PriorityClass")
+                  "PersistentVolume", "PersistentVolumeClaim", "StorageClass", "Namespace", "PriorityClass",
+                  "LimitRange", "ResourceQuota")
 
 
 @dataclass
@@ -191,6 +192,7 @@ def make_plan(objects: list, cluster, config=None, seed: int | None = None, expl
 
     plan = Plan(explained=explain)
     queue = []
+    waiting: dict = {}  # id(placement) -> (namespace, name) of the pod it waits for
     seen_owners = {((rs.get("metadata") or {}).get("namespace") or "default", (rs.get("metadata") or {}).get("name")) for rs in cluster.replica_sets}
     for planned in expand_pods(objects, cluster, seed or 0):
         # the controller creates a StatefulSet pod only once its claims exist
@@ -226,9 +228,17 @@ def make_plan(objects: list, cluster, config=None, seed: int | None = None, expl
             loc = planned.source.locate() if planned.source is not None else None
             raise KubeplanError(f"{exc}", loc.file if loc else None, loc.line if loc else None) from None
         queue.append((pi, placement, schedulers[scheduler_name]))
+        if getattr(planned, "waits_for", None):
+            waiting[id(placement)] = (placement.pod["metadata"].get("namespace") or "default", planned.waits_for)
 
+    by_name = {(p.pod["metadata"].get("namespace") or "default", p.pod["metadata"].get("name")): p for p in plan.placements}
     queue.sort(key=lambda item: (-item[0].priority, item[0].seq))
     for pi, placement, scheduler in queue:
+        previous = by_name.get(waiting.get(id(placement)))
+        if previous is not None and previous.node is None:
+            # OrderedReady: the StatefulSet controller creates ordinal n only once n-1 runs
+            placement.message = f"not created: waits for pod {previous.pod['metadata'].get('name')} to be Running and Ready (podManagementPolicy OrderedReady)"
+            continue
         outcome = scheduler.schedule(pi, explain)
         placement.node = outcome.node
         placement.nominated_node = outcome.nominated_node

@@ -1,0 +1,76 @@
+"""Small builders for rollout and what-if fixtures: real YAML files, loaded by the real loader."""
+
+import yaml
+
+from kubeplan.dryrun.cluster import Cluster
+from kubeplan.model.loading import load_paths
+
+
+def node(name, cpu="4", memory="16Gi", pods="110", zone=None, labels=None, unschedulable=False):
+    node_labels = {"kubernetes.io/hostname": name, "kubernetes.io/os": "linux"}
+    if zone:
+        node_labels["topology.kubernetes.io/zone"] = zone
+    node_labels.update(labels or {})
+    alloc = {"cpu": cpu, "memory": memory, "pods": pods}
+    out = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "labels": node_labels},
+           "status": {"allocatable": alloc, "capacity": alloc}}
+    if unschedulable:
+        out["spec"] = {"unschedulable": True}
+    return out
+
+
+def container(image="app:1", cpu="100m", memory="128Mi"):
+    return {"name": "app", "image": image, "resources": {"requests": {"cpu": cpu, "memory": memory}}}
+
+
+def template(app, image="app:1", cpu="100m", memory="128Mi"):
+    return {"metadata": {"labels": {"app": app}}, "spec": {"containers": [container(image, cpu, memory)]}}
+
+
+def deployment(name, replicas=3, image="app:1", cpu="100m", memory="128Mi", strategy=None, **spec):
+    body = {"replicas": replicas, "selector": {"matchLabels": {"app": name}}, "template": template(name, image, cpu, memory)}
+    if strategy is not None:
+        body["strategy"] = strategy
+    body.update(spec)
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "namespace": "default"}, "spec": body}
+
+
+def statefulset(name, replicas=3, image="app:1", cpu="100m", memory="128Mi", strategy=None, **spec):
+    body = {"replicas": replicas, "serviceName": name, "selector": {"matchLabels": {"app": name}},
+            "template": template(name, image, cpu, memory)}
+    if strategy is not None:
+        body["updateStrategy"] = strategy
+    body.update(spec)
+    return {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": name, "namespace": "default"}, "spec": body}
+
+
+def daemonset(name, image="app:1", cpu="100m", memory="128Mi", strategy=None):
+    body = {"selector": {"matchLabels": {"app": name}}, "template": template(name, image, cpu, memory)}
+    if strategy is not None:
+        body["updateStrategy"] = strategy
+    return {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": name, "namespace": "default"}, "spec": body}
+
+
+def pdb(name, app, min_available=None, max_unavailable=None):
+    spec = {"selector": {"matchLabels": {"app": app}}}
+    if min_available is not None:
+        spec["minAvailable"] = min_available
+    if max_unavailable is not None:
+        spec["maxUnavailable"] = max_unavailable
+    return {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": name, "namespace": "default"}, "spec": spec}
+
+
+def write(path, docs) -> str:
+    path.write_text(yaml.safe_dump_all(docs, sort_keys=False))
+    return str(path)
+
+
+def load(path, docs) -> list:
+    result = load_paths([write(path, docs)])
+    assert not result.findings, result.findings
+    return result.objects
+
+
+def cluster_of(tmp_path, docs, name="cluster.yaml"):
+    objects = load(tmp_path / name, docs)
+    return Cluster.from_objects(objects), objects
