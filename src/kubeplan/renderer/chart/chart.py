@@ -8,7 +8,6 @@ import fnmatch
 import io
 import json
 import os
-import posixpath
 import tarfile
 from dataclasses import dataclass, field
 
@@ -360,7 +359,3 @@ def _set_full_paths(chart: Chart, full_path: str) -> None:
     chart.full_path = full_path
     for sub in chart.dependencies:
         _set_full_paths(sub, f"{full_path}/charts/{sub.name}")
-
-
-def relative_posix(path: str) -> str:
-    return posixpath.normpath(path.replace(os.sep, "/"))

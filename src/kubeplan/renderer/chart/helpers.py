@@ -149,7 +149,9 @@ def printf(fmt: str, *args) -> str:
         if verb in "dxXob":
             if isinstance(value, bool) or not isinstance(value, (int, float)) or (isinstance(value, float) and not value.is_integer()):
                 return f"%!{verb}({type(value).__name__}={go_str(value)})"
-            return ("%" + spec + verb).replace("b", "b") % int(value) if verb != "b" else _pad(format(int(value), "b"), flags, width)
+            if verb == "b":
+                return _pad(format(int(value), "b"), flags, width)
+            return ("%" + spec + verb) % int(value)
         if verb in "feEgG":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 return f"%!{verb}({type(value).__name__}={go_str(value)})"
@@ -302,7 +304,7 @@ def from_yaml(text) -> dict:
 def from_yaml_array(text) -> list:
     try:
         for doc in iter_documents(str(text)):
-            return doc.data if isinstance(doc.data, list) else [f"error unmarshaling: not a list"]
+            return doc.data if isinstance(doc.data, list) else ["error unmarshaling: not a list"]
     except YamlProblem as problem:
         return [f"error converting YAML to JSON: yaml: line {problem.line}: {problem.message}"]
     return []

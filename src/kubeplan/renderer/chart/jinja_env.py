@@ -9,12 +9,12 @@ except the chart's own files (``Files``, ``{% import %}`` of the chart's templat
 
 from __future__ import annotations
 
-import fnmatch
 import random
+import re
 import uuid
 from datetime import datetime, timezone
 
-from jinja2 import DictLoader, StrictUndefined, Undefined, nodes, pass_context
+from jinja2 import StrictUndefined, Undefined, nodes, pass_context
 from jinja2.ext import Extension
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -215,9 +215,9 @@ def _glob_match(name: str, pattern: str) -> bool:
             regex += "[^/]"
             i += 1
         else:
-            regex += fnmatch.translate(pattern[i])[4:-3] if pattern[i] in "[]" else __import__("re").escape(pattern[i])
+            regex += re.escape(pattern[i])
             i += 1
-    return __import__("re").fullmatch(regex, name) is not None
+    return re.fullmatch(regex, name) is not None
 
 
 class TemplateInfo:
@@ -486,20 +486,3 @@ def _template_dependence(template: nodes.Template):
     return called
 
 
-def make_environment(sources: dict, strict: bool = False) -> ChartEnvironment:
-    """An environment whose loader serves only the chart's own templates."""
-    return ChartEnvironment(strict=strict, loader=DictLoader(sources))
-
-
-__all__ = [
-    "ChartEnvironment",
-    "Runtime",
-    "Root",
-    "Release",
-    "ChartInfo",
-    "Capabilities",
-    "Files",
-    "TemplateInfo",
-    "StrictUndefined",
-    "make_environment",
-]

@@ -9,10 +9,6 @@ from kubeplan.errors import KubeplanError
 from kubeplan.model.objects import format_path
 
 
-def _plain_path(path) -> tuple:
-    return tuple(path)
-
-
 _FAST: dict = {}  # schema JSON text -> jsonschema_rs validator (or None when it cannot take it)
 
 
@@ -67,7 +63,7 @@ def validate_values(chart, values: dict, provenance, prefix: tuple = ()) -> None
             raise KubeplanError(f"values.schema.json: cannot resolve reference: {exc}", schema_file) from None
         if errors:
             first = errors[0]
-            path = prefix + _plain_path(first.absolute_path)
+            path = prefix + tuple(first.absolute_path)
             location = None
             probe = path
             while probe and location is None:  # the value itself, or the nearest parent that was set

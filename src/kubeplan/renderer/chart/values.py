@@ -11,8 +11,6 @@ user's values, where ``null`` deletes a key and ``global`` flows into every subc
 from __future__ import annotations
 
 import copy
-import json
-import os
 
 from kubeplan.errors import KubeplanError
 from kubeplan.model.objects import Location
@@ -386,11 +384,3 @@ def record_chart_defaults(chart, provenance: Provenance, prefix: tuple = ()) -> 
     for sub in chart.dependencies:
         record_chart_defaults(sub, provenance, prefix + (sub.name,))
     provenance.record_tree(chart.values_lines, chart.values_file, prefix, provenance.defaults)
-
-
-def values_json(values: dict) -> str:
-    return json.dumps(values, sort_keys=True)
-
-
-def display(path: str) -> str:
-    return os.path.normpath(path)
