@@ -21,6 +21,7 @@ FAMILIES = (
     "kubeplan.linter.cel_policies",  # CEL policy packs and user --policy files
     "kubeplan.linter.rbac_analysis",  # effective-permission rules (escalation paths)
     "kubeplan.linter.netpol_analysis",  # connectivity rules CEL cannot say
+    "kubeplan.linter.deprecations",  # deprecated and removed API versions for --kube-version
 )
 
 
