@@ -57,3 +57,19 @@ def test_output_is_deterministic():
     other = render_chart(JINJA_EXAMPLE, seed=8).text
     assert first == second
     assert first != other  # the random database password follows --seed
+
+
+def test_output_is_identical_whatever_the_hash_seed():
+    import subprocess
+    import sys
+
+    outputs = set()
+    for seed in ("0", "1", "4242"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        proc = subprocess.run(
+            [sys.executable, "-m", "kubeplan", "render", JINJA_EXAMPLE, "-f", os.path.join(JINJA_EXAMPLE, "values-prod.yaml"),
+             "--include-crds"],
+            capture_output=True, text=True, env=env, check=True,
+        )
+        outputs.add(proc.stdout)
+    assert len(outputs) == 1
