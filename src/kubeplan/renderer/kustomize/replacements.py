@@ -12,7 +12,7 @@ import copy
 from kubeplan.errors import KubeplanError
 from kubeplan.renderer.kustomize.resource import Gvk, ResId
 from kubeplan.renderer.kustomize.selectors import _matches_requirements, parse_label_selector
-from kubeplan.renderer.kustomize.yamlio import YamlError, load_documents
+from kubeplan.renderer.kustomize.yamlio import YamlError, load_documents, resolve_plain
 
 DEFAULT_FIELD_PATH = "metadata.name"
 
@@ -133,6 +133,13 @@ def scalar_text(value) -> str:
     return str(value)
 
 
+def _key(part: str) -> str:
+    """``[a.b/c]`` (no ``=``) is a quoted map key."""
+    if part.startswith("[") and part.endswith("]") and "=" not in part:
+        return part[1:-1]
+    return part
+
+
 def split_path(path: str) -> list:
     """Split on dots outside brackets (kyaml's SmarterPathSplitter)."""
     parts, current, depth = [], "", 0
@@ -158,9 +165,9 @@ def _lookup(node, parts):
                 return None
             node = node[0]
         elif isinstance(node, dict):
-            if part not in node:
+            if _key(part) not in node:
                 return None
-            node = node[part]
+            node = node[_key(part)]
         else:
             return None
     return node
@@ -198,6 +205,8 @@ def _set_path(data, parts, value, options, path, origin) -> None:
                         continue
                     walk(item, i + 1)
                 return
+            if part.isdigit() and int(part) == len(node) and create:
+                node.append(None if last else _new_container(parts[i + 1]))
             if part == "*" or part.isdigit():
                 for index, item in enumerate(node):
                     if part == "*" or index == int(part):
@@ -208,16 +217,17 @@ def _set_path(data, parts, value, options, path, origin) -> None:
             return
         if not isinstance(node, dict):
             return
+        key = _key(part)
         if last:
-            if part in node or create:
-                places.append((node, part))
+            if key in node or create:
+                places.append((node, key))
             return
-        child = node.get(part)
+        child = node.get(key)
         if child is None:
             if not create:
                 return
-            child = [] if parts[i + 1].startswith("[") else {}
-            node[part] = child
+            child = _new_container(parts[i + 1])
+            node[key] = child
         walk(child, i + 1)
 
     walk(data, 0)
@@ -241,6 +251,12 @@ def _set_path(data, parts, value, options, path, origin) -> None:
             else:
                 pieces[index] = text
             new = delimiter.join(pieces)
-        if isinstance(current, str) and not isinstance(new, (dict, list)):
-            new = scalar_text(new)  # the target keeps its string tag
+        if not isinstance(new, (dict, list)):
+            # a scalar target keeps its tag: strings stay strings, anything else (or a
+            # new field) is read again from the text
+            new = scalar_text(new) if isinstance(current, str) else resolve_plain(scalar_text(new))
         container[key] = new
+
+
+def _new_container(next_part: str):
+    return [] if next_part.startswith("[") and "=" in next_part or next_part.isdigit() or next_part == "-" else {}
