@@ -213,8 +213,26 @@ def _helmignore(files: dict) -> dict:
 # --- parsing ---------------------------------------------------------------------------
 
 
+_PARSED: dict = {}  # file bytes -> (mapping, positions): parsing is keyed by content, so always right
+
+
 def _yaml_mapping(data: bytes, display: str, what: str):
     """(mapping, positions) of the first document of a YAML file; {} for an empty file."""
+    hit = _PARSED.get((data, what))
+    if hit is not None:
+        from kubeplan.renderer.chart.values import copy_tree
+
+        return copy_tree(hit[0]), hit[1]
+    result = _parse_mapping(data, display, what)
+    if len(_PARSED) > 1024:
+        _PARSED.clear()
+    from kubeplan.renderer.chart.values import copy_tree
+
+    _PARSED[(data, what)] = (copy_tree(result[0]), result[1])
+    return result
+
+
+def _parse_mapping(data: bytes, display: str, what: str):
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
