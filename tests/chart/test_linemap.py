@@ -176,3 +176,16 @@ def test_objects_point_at_template_lines_and_values(chart_dir):
     rendered = [loc for loc in deployment.source.related if loc.note == "rendered output"]
     assert rendered and rendered[0].file == "webapp/templates/deployment.yaml"
     assert result.text.split("\n")[rendered[0].line - 1] == "apiVersion: apps/v1"
+
+
+def test_loop_variables_over_values_name_the_values_they_show(tmp_path):
+    user = tmp_path / "more.yaml"
+    user.write_text("worker:\n  queues:\n    - urgent\n    - slow\n")
+    result = render_chart(JINJA_EXAMPLE, values_files=[str(user)])
+    worker = next(o for o in result.objects if o.name == "release-name-webapp-worker")
+    queue = worker.locate(("spec", "template", "spec", "containers", 0, "args", 2))
+    # the list that was iterated (which item is not known statically)
+    assert (queue.file, queue.line, queue.note) == (str(user), 2, "value worker.queues")
+    config = next(o for o in result.objects if o.kind == "ConfigMap")
+    flag = config.locate(("data", "FEATURE_SEARCH"))
+    assert flag.file == os.path.join(JINJA_EXAMPLE, "values.yaml") and flag.note == "value config.featureFlags"

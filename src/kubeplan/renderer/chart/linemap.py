@@ -123,9 +123,15 @@ def _first_line(node: nodes.Node) -> int:
     return min([node.lineno] + [child.lineno for child in node.find_all(nodes.Node) if getattr(child, "lineno", None)])
 
 
-def _values_ref(node: nodes.Node):
-    """The values key an expression reads (``Values.image.tag`` -> ("image", "tag"))."""
-    for candidate in [node] + list(node.find_all((nodes.Getattr, nodes.Getitem))):
+_ITERATION_METHODS = ("items", "values", "keys")
+
+
+def _values_ref(node: nodes.Node, aliases: dict | None = None):
+    """The values key an expression reads (``Values.image.tag`` -> ("image", "tag")); a loop
+    variable over values (``for q in Values.queues``) reads the key it iterates."""
+    if isinstance(node, nodes.Name) and aliases and node.name in aliases:
+        return aliases[node.name]
+    for candidate in [node] + list(node.find_all((nodes.Getattr, nodes.Getitem, nodes.Name))):
         path = []
         current = candidate
         while isinstance(current, (nodes.Getattr, nodes.Getitem)):
@@ -137,12 +143,25 @@ def _values_ref(node: nodes.Node):
                 path = None
                 break
             current = current.node
-        if path is None:
+        if path is None or not isinstance(current, nodes.Name):
             continue
-        if isinstance(current, nodes.Name) and current.name == "Values":
+        if current.name == "Values":
             return tuple(reversed(path))
-        if path and path[-1] == "Values" and isinstance(current, nodes.Name):  # dot.Values.x
+        if path and path[-1] == "Values":  # dot.Values.x
             return tuple(reversed(path[:-1]))
+        if aliases and current.name in aliases:
+            return aliases[current.name] + tuple(reversed(path))
+    return None
+
+
+def _iterated_ref(node: nodes.Node, aliases: dict):
+    """The values key a for loop iterates: ``Values.x``, ``Values.x.items()``, ``Values.x | dictsort``."""
+    if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Getattr) and node.node.attr in _ITERATION_METHODS:
+        node = node.node.node
+    while isinstance(node, (nodes.Filter, nodes.Or)):  # Values.x | dictsort, (Values.x or {})
+        node = node.left if isinstance(node, nodes.Or) else node.node
+    if isinstance(node, (nodes.Getattr, nodes.Getitem, nodes.Name)):
+        return _values_ref(node, aliases)
     return None
 
 
@@ -178,7 +197,7 @@ class MarkingCodeGenerator(CodeGenerator):
                 self.write(f"environment.marks.lit({tid}, {child.lineno}, {child.data!r})")
             else:
                 loud = _mark_loud(child)
-                ref = _values_ref(child)
+                ref = _values_ref(child, self._aliases())
                 sid = self.environment.marks.static_ref(ref) if ref else -1
                 self.write(f"environment.marks.end(environment.marks.begin({loud}), ")
                 self._output_child_pre(child, frame, finalize)
@@ -228,7 +247,28 @@ class MarkingCodeGenerator(CodeGenerator):
         self.end_write(frame)
         self.leave_frame(filter_frame)
 
+    def _aliases(self) -> dict:
+        merged: dict = {}
+        for scope in getattr(self, "_alias_scopes", ()):
+            merged.update(scope)
+        return merged
+
     def visit_For(self, node, frame) -> None:
+        scopes = self.__dict__.setdefault("_alias_scopes", [])
+        ref = _iterated_ref(node.iter, self._aliases())
+        scope = {}
+        if ref is not None:
+            targets = node.target.items if isinstance(node.target, nodes.Tuple) else [node.target]
+            for target in targets:
+                if isinstance(target, nodes.Name):
+                    scope[target.name] = ref
+        scopes.append(scope)
+        try:
+            self._visit_for(node, frame)
+        finally:
+            scopes.pop()
+
+    def _visit_for(self, node, frame) -> None:
         if not getattr(node, "kp_ticked", False):
             node.kp_ticked = True
             # jinja2 allows no custom node types: a marked statement stands for the tick

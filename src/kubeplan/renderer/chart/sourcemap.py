@@ -44,6 +44,9 @@ def _value_location(paths: tuple, provenance, field_path: tuple = (), field_valu
                     path = deeper
                     break
         location = provenance.find(path)
+        while location is None and len(path) > 1:  # a loop item's field: name the list
+            path = path[:-1]
+            location = provenance.find(path)
         if location is not None:
             found.append((path, location))
     if not found:
