@@ -34,3 +34,10 @@ def test_objects_follow_output_order():
     result = build(case_dir("legacy_sort_scalars"))
     kinds = [obj.kind for obj in result.objects]
     assert kinds == ["Namespace", "ConfigMap", "Gadget", "ValidatingWebhookConfiguration"]
+
+
+def test_build_stays_a_function_after_the_builder_module_loads():
+    import kubeplan.renderer.kustomize as package
+    import kubeplan.renderer.kustomize.builder  # noqa: F401
+
+    assert callable(package.build)
