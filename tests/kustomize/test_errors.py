@@ -150,9 +150,9 @@ def test_kustomization_listed_as_component(tree):
     assert "expected kind 'Component'" in _error(root).message
 
 
-def test_helm_charts_are_not_silently_skipped(tree):
+def test_helm_charts_are_never_pulled(tree):
     root = tree({"kustomization.yaml": "helmCharts:\n- name: nginx\n  repo: https://charts.example\n"})
-    assert "helmCharts is not supported" in _error(root).message
+    assert "kubeplan never pulls from https://charts.example" in _error(root).message
 
 
 def test_exec_plugins_are_refused(tree):

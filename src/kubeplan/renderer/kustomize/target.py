@@ -185,12 +185,16 @@ class Target:
                 res = generators.generate(kind, entry, options, self.loader, self.where, self.line(field_name, i))
                 self.build.note_generated(res, self, kind + "Generator")
                 self.absorb(acc, res)
-        if self.kust.get("helmCharts") or self.kust.get("helmChartInflationGenerator"):
+        if self.kust.get("helmChartInflationGenerator"):
             raise KubeplanError(
-                "helmCharts is not supported yet: render the chart with `kubeplan render CHART_DIR` and list the output in resources",
-                self.where,
-                self.line("helmCharts") or None,
+                "helmChartInflationGenerator is not supported: use helmCharts", self.where, self.line("helmChartInflationGenerator") or None
             )
+        if self.kust.get("helmCharts"):
+            from kubeplan.renderer.kustomize.helm_charts import inflate
+
+            for res in inflate(self, self.kust.get("helmCharts"), self.kust.get("helmGlobals")):
+                self.build.note_generated(res, self, "HelmChartInflationGenerator")
+                self.absorb(acc, res)
         from kubeplan.renderer.kustomize.plugins import run_generator_plugins
 
         for res in run_generator_plugins(self, self.kust.get("generators", [])):
