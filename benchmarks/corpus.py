@@ -48,3 +48,35 @@ def corpus_text(n: int = 10_000, seed: int = 1) -> str:
     rng = random.Random(seed)
     docs = [deployment(i, rng) for i in range(n)]
     return yaml.dump_all(docs, Dumper=yaml.CSafeDumper, sort_keys=False, default_flow_style=False)
+
+
+def mixed_objects(n: int = 10_000, seed: int = 2) -> list:
+    """A repository-like mix: per application a Deployment, Service, ConfigMap, PDB and HPA,
+    plus one Namespace and default-deny NetworkPolicy per namespace (~n objects in all)."""
+    rng = random.Random(seed)
+    docs = []
+    apps = n // 5
+    namespaces = sorted({f"ns-{i % 20}" for i in range(apps)})
+    for ns in namespaces:
+        docs.append({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+        docs.append({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "default-deny", "namespace": ns},
+                     "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}})
+    for i in range(apps):
+        dep = deployment(i, rng)
+        name, ns = dep["metadata"]["name"], dep["metadata"]["namespace"]
+        selector = {"app.kubernetes.io/name": name}
+        docs.append(dep)
+        docs.append({"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": ns},
+                     "spec": {"selector": selector, "ports": [{"name": "http", "port": 80, "targetPort": "http"}]}})
+        docs.append({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": f"{name}-config", "namespace": ns},
+                     "data": {"LOG_LEVEL": "info", "FEATURES": "a,b,c"}})
+        docs.append({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": name, "namespace": ns},
+                     "spec": {"maxUnavailable": 1, "selector": {"matchLabels": selector}}})
+        docs.append({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": name, "namespace": ns},
+                     "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": name},
+                              "minReplicas": 2, "maxReplicas": 10}})
+    return docs
+
+
+def mixed_text(n: int = 10_000) -> str:
+    return yaml.dump_all(mixed_objects(n), Dumper=yaml.CSafeDumper, sort_keys=False, default_flow_style=False)

@@ -32,7 +32,9 @@ POLICY_KIND = "Policy"
 
 VAP_VARIABLES = frozenset({"object", "oldObject", "request", "params", "namespaceObject", "variables", "authorizer"})
 POD_VARIABLES = frozenset({"podSpec", "podMeta", "podPath"})
-POLICY_VARIABLES = VAP_VARIABLES | POD_VARIABLES | {"inputs"}
+# indexes of all input objects, for cross-object rules that must not scan (see docs/policies.md)
+INPUT_VARIABLES = frozenset({"inputs", "inputsByName", "podTemplates", "selectorIndex"})
+POLICY_VARIABLES = VAP_VARIABLES | POD_VARIABLES | INPUT_VARIABLES
 
 SEVERITIES = ("error", "warning", "info")
 CATEGORIES = ("rbac", "network", "reliability", "security", "hygiene", "deprecation")
@@ -301,7 +303,7 @@ def compile_policy(obj: ManifestObject) -> Policy:
     every += [v.message_expr for v in policy.validations if v.message_expr]
     references = set().union(*(e.program.references for e in every)) if every else set()
     policy.needs_pod = bool(references & POD_VARIABLES)
-    policy.needs_inputs = "inputs" in references
+    policy.needs_inputs = bool(references & INPUT_VARIABLES)
     return policy
 
 
@@ -436,6 +438,9 @@ class Evaluator:
         # not part of the input otherwise (no namespaces, no `inputs`).
         self.param_candidates = self.objects + list(param_objects)
         self._inputs = None
+        self._by_name = None
+        self._templates = None
+        self._selectors = None
         self._base_cache = None
         by_policy: dict = {}
         for binding in bindings:
@@ -505,6 +510,67 @@ class Evaluator:
             labels=obj.labels,
             namespace_labels=ns_labels,
         )
+
+    def inputs_by_name(self) -> dict:
+        """``inputsByName``: kind -> namespace -> name -> object (the first of a name wins)."""
+        if self._by_name is None:
+            index: dict = {}
+            for obj in self.objects:
+                index.setdefault(obj.kind, {}).setdefault(obj.namespace, {}).setdefault(obj.name, obj.data)
+            self._by_name = index
+        return self._by_name
+
+    def pod_templates(self) -> dict:
+        """``podTemplates``: namespace -> "key=value" -> [{kind, name, labels}] of every pod
+        template with that label ("" lists them all), so a selector looks up its first label
+        instead of scanning the namespace."""
+        if self._templates is None:
+            index: dict = {}
+            for obj in self.objects:
+                pod = pod_template(obj)
+                if not pod or obj.kind == "PodTemplate":
+                    continue
+                labels = pod[1].get("labels") if isinstance(pod[1], dict) else None
+                labels = labels if isinstance(labels, dict) else {}
+                entry = {"kind": obj.kind, "name": obj.name, "labels": labels}
+                by_label = index.setdefault(obj.namespace, {})
+                by_label.setdefault("", []).append(entry)
+                for key, value in labels.items():
+                    by_label.setdefault(f"{key}={value}", []).append(entry)
+            self._templates = index
+        return self._templates
+
+    def selector_index(self) -> dict:
+        """``selectorIndex``: kind -> namespace -> "key=value" -> objects whose selector requires
+        that label (Service ``spec.selector``; ``spec.selector.matchLabels`` of
+        PodDisruptionBudgets and workloads; NetworkPolicy ``spec.podSelector.matchLabels``).
+        Objects whose selector requires no label (``{}``, matchExpressions only) are under "",
+        so a pod template's candidates are its labels' entries plus ""."""
+        if self._selectors is None:
+            index: dict = {}
+            for obj in self.objects:
+                spec = obj.data.get("spec")
+                if not isinstance(spec, dict):
+                    continue
+                if obj.kind == "Service":
+                    selector = spec.get("selector")
+                    if not isinstance(selector, dict) or not selector:
+                        continue  # no selector: endpoints are managed by hand
+                    required = selector
+                elif obj.kind == "NetworkPolicy":
+                    selector = spec.get("podSelector")
+                    required = selector.get("matchLabels") if isinstance(selector, dict) else None
+                else:
+                    selector = spec.get("selector")
+                    if not isinstance(selector, dict):
+                        continue
+                    required = selector.get("matchLabels")
+                by_label = index.setdefault(obj.kind, {}).setdefault(obj.namespace, {})
+                pairs = [f"{k}={v}" for k, v in required.items()] if isinstance(required, dict) else []
+                for pair in pairs or [""]:
+                    by_label.setdefault(pair, []).append(obj.data)
+            self._selectors = index
+        return self._selectors
 
     def inputs(self) -> dict:
         """``inputs``: kind -> namespace ("" for cluster-scoped) -> list of objects, in input order."""
@@ -634,6 +700,9 @@ class Evaluator:
         activation["params"] = params
         if policy.needs_inputs:
             activation["inputs"] = self.inputs()
+            activation["inputsByName"] = self.inputs_by_name()
+            activation["podTemplates"] = self.pod_templates()
+            activation["selectorIndex"] = self.selector_index()
         activation["variables"] = LazyVariables({v.name: v.program for v in policy.variables}, activation, self.budget)
         return activation
 
