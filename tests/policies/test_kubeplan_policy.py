@@ -8,7 +8,7 @@ from kubeplan.errors import KubeplanError
 LATEST_TAG = """
 apiVersion: kubeplan.io/v1alpha1
 kind: Policy
-metadata: {name: image-latest-tag}
+metadata: {name: test-unpinned-image}
 spec:
   severity: warning
   category: reliability
@@ -61,7 +61,7 @@ metadata: {name: cm, namespace: default}
 
 
 def test_violations_point_at_the_offending_field(linter):
-    findings = linter.run(WORKLOADS, LATEST_TAG, {"image-latest-tag"})
+    findings = linter.run(WORKLOADS, LATEST_TAG, {"test-unpinned-image"})
     got = [(f.object.name, f.path, f.location.line, f.severity, f.extra) for f in findings]
     assert got == [
         ("web", "spec.template.spec.containers[1].image", 12, "warning", {"category": "reliability"}),
@@ -72,14 +72,14 @@ def test_violations_point_at_the_offending_field(linter):
 
 
 def test_pod_policies_skip_objects_without_pod_template(linter):
-    findings = linter.run("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n", LATEST_TAG)
+    findings = linter.run("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n", LATEST_TAG, {"test-unpinned-image"})
     assert findings == []
 
 
 SERVICE_SELECTS_NOTHING = """
 apiVersion: kubeplan.io/v1alpha1
 kind: Policy
-metadata: {name: service-selects-nothing}
+metadata: {name: test-service-selector}
 spec:
   severity: error
   category: hygiene
@@ -126,7 +126,7 @@ kind: Service
 metadata: {name: elsewhere, namespace: other}
 spec: {selector: {app: web}}
 """
-    findings = linter.run(manifests, SERVICE_SELECTS_NOTHING, {"service-selects-nothing"})
+    findings = linter.run(manifests, SERVICE_SELECTS_NOTHING, {"test-service-selector"})
     assert [(f.object.name, f.path, f.extra["category"]) for f in findings] == [
         ("typo", "spec.selector", "hygiene"),
         ("elsewhere", "spec.selector", "hygiene"),
@@ -138,7 +138,7 @@ def test_violation_of_wrong_shape_is_an_error_finding(linter):
     policy = LATEST_TAG.replace(
         "podSpec.containers\n", "podSpec.containers.map(c, 1)\n"
     ).split("          .filter")[0]
-    findings = linter.run(WORKLOADS, policy, {"image-latest-tag"})
+    findings = linter.run(WORKLOADS, policy, {"test-unpinned-image"})
     assert findings and all(f.severity == "error" for f in findings)
     assert "each violation must be a string or a map" in findings[0].message
 
@@ -149,7 +149,7 @@ def test_violation_of_wrong_shape_is_an_error_finding(linter):
         (("severity: warning", "severity: fatal"), "spec.severity must be one of"),
         (("category: reliability", "category: style"), "spec.category must be one of"),
         (("podSpec.containers\n", "podSpec.containers.(\n"), "syntax error"),
-        (("metadata: {name: image-latest-tag}", "metadata: {}"), "metadata.name is required"),
+        (("metadata: {name: test-unpinned-image}", "metadata: {}"), "metadata.name is required"),
     ],
 )
 def test_bad_kubeplan_policies(linter, change, message):

@@ -198,7 +198,7 @@ maxReplicas: 1
 
 def test_param_policy_without_binding_is_reported_not_applied(linter):
     policy = PARAM_POLICY.split("---")[0]
-    findings = linter.run(NAMESPACES + PARAMS + deployment("four", "test", 4), policy)
+    findings = linter.run(NAMESPACES + PARAMS + deployment("four", "test", 4), policy, {"replicalimit-policy.example.com"})
     assert [(f.severity, f.object) for f in findings] == [("warning", None)]
     assert "no binding provides them" in findings[0].message
 

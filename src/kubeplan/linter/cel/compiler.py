@@ -407,10 +407,7 @@ class Compiler:
         return call
 
     def _method(self, name, impl, target, args):
-        def method(env):
-            recv = target(env)
-            values = [a(env) for a in args]
-            _charge_sizes(env, (recv, *values))
+        def dispatch(env, recv, values):
             methods = getattr(type(recv), "cel_methods", None)
             if methods is not None and name in methods:
                 fn = methods[name]
@@ -421,6 +418,33 @@ class Compiler:
             if impl is None:
                 raise no_overload(name, recv, *values)
             return _charged(env, impl(recv, *values))
+
+        if impl is not None and len(args) <= 1:
+            # Fast paths for the common shapes: a plain receiver (string, list, map) and
+            # at most one argument.
+            arg = args[0] if args else None
+
+            def method_fast(env):
+                recv = target(env)
+                t = type(recv)
+                if arg is None:
+                    _charge_sizes(env, (recv,))
+                    if t is str or t is list or t is dict:
+                        return _charged(env, impl(recv))
+                    return dispatch(env, recv, ())
+                value = arg(env)
+                _charge_sizes(env, (recv, value))
+                if t is str or t is list or t is dict:
+                    return _charged(env, impl(recv, value))
+                return dispatch(env, recv, (value,))
+
+            return method_fast
+
+        def method(env):
+            recv = target(env)
+            values = [a(env) for a in args]
+            _charge_sizes(env, (recv, *values))
+            return dispatch(env, recv, values)
 
         return method
 

@@ -205,8 +205,14 @@ def cel_equal(a, b) -> bool:
         if ta in _SIMPLE or ta is Uint:
             return a == b
         if ta is list:
+            # The same list object is equal to itself: manifest data cannot hold NaN
+            # (JSON has none), the one value not equal to itself.
+            if a is b:
+                return True
             return len(a) == len(b) and all(cel_equal(x, y) for x, y in zip(a, b))
         if ta is dict:
+            if a is b:
+                return True
             if len(a) != len(b):
                 return False
             for key, value in a.items():
