@@ -74,3 +74,32 @@ def load(path, docs) -> list:
 def cluster_of(tmp_path, docs, name="cluster.yaml"):
     objects = load(tmp_path / name, docs)
     return Cluster.from_objects(objects), objects
+
+
+def running_deployment(name, replicas, nodes, image="app:0", cpu="100m", memory="128Mi", rs_hash="old1", **kwargs):
+    """A Deployment as a snapshot shows it: the object, its ReplicaSet and its pods bound
+    round robin to ``nodes``."""
+    dep = deployment(name, replicas, image, cpu, memory, **kwargs)
+    rs_name = f"{name}-{rs_hash}"
+    rs = {"apiVersion": "apps/v1", "kind": "ReplicaSet",
+          "metadata": {"name": rs_name, "namespace": "default",
+                       "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": name, "controller": True, "uid": "u1"}]},
+          "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name, "pod-template-hash": rs_hash}},
+                   "template": template(name, image, cpu, memory)},
+          "status": {"replicas": replicas}}
+    pods = []
+    for i in range(replicas):
+        pods.append(bound_pod(f"{rs_name}-p{i}", name, nodes[i % len(nodes)], cpu, memory, image,
+                              owner=("ReplicaSet", rs_name), extra_labels={"pod-template-hash": rs_hash}))
+    return [dep, rs] + pods
+
+
+def bound_pod(name, app, node_name, cpu="100m", memory="128Mi", image="app:0", owner=None, extra_labels=None):
+    labels = {"app": app}
+    labels.update(extra_labels or {})
+    meta = {"name": name, "namespace": "default", "labels": labels}
+    if owner:
+        meta["ownerReferences"] = [{"apiVersion": "apps/v1", "kind": owner[0], "name": owner[1], "controller": True, "uid": "u2"}]
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta,
+            "spec": {"nodeName": node_name, "containers": [container(image, cpu, memory)]},
+            "status": {"phase": "Running"}}

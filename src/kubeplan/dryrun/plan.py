@@ -73,6 +73,12 @@ class Plan:
     nodes: list = field(default_factory=list)
     explained: bool = False
     autoscaling: list = field(default_factory=list)  # one dict per HPA: would maxReplicas still fit?
+    rollouts: list = field(default_factory=list)  # rollout.steps.Rollout per workload (see dryrun/rollout)
+    whatifs: list = field(default_factory=list)  # whatif.WhatIf results (see dryrun/whatif.py)
+
+    @property
+    def stalled(self) -> list:
+        return [r for r in self.rollouts if r.stalled]
 
     @property
     def unplaced(self) -> list:
@@ -86,6 +92,10 @@ class Plan:
         }
         if self.autoscaling:
             out["autoscaling"] = self.autoscaling
+        if self.rollouts:
+            out["rollouts"] = [r.to_json() for r in self.rollouts]
+        if self.whatifs:
+            out["whatIfs"] = [w.to_json() for w in self.whatifs]
         return out
 
 
@@ -173,8 +183,14 @@ def make_plan(objects: list, cluster, config=None, seed: int | None = None, expl
         snapshot = Snapshot(cluster.nodes, cluster.namespace_labels())
     except NodeSpecError as exc:
         raise cluster.error(exc.node, str(exc)) from None
+    from kubeplan.dryrun.rollout import replaced_pods
+
+    # pods of workloads the manifests update: the planned pods take their place
+    replaced = replaced_pods(objects, cluster)
     placed = []
     for seq, pod in enumerate(cluster.pods):
+        if replaced and ((pod.get("metadata") or {}).get("namespace") or "default", (pod.get("metadata") or {}).get("name")) in replaced:
+            continue
         node_name = pod["spec"].get("nodeName")
         node = snapshot.index.get(node_name) if isinstance(node_name, str) else None
         if node is None:
