@@ -92,6 +92,33 @@ class _SchemaView:
         return self.build.schema_for(self.acc)
 
 
+def _annotations_as_strings(res) -> None:
+    """kustomize rewrites every object's annotations as a string map when it drops its
+    build annotations, so values a transformer wrote as numbers print as strings."""
+    meta = res.data.get("metadata")
+    annotations = meta.get("annotations") if isinstance(meta, dict) else None
+    if isinstance(annotations, dict) and annotations:
+        for key, value in annotations.items():
+            if not isinstance(value, str):
+                annotations[key] = _text(value)
+
+
+def _text(value) -> str:
+    from kubeplan.renderer.kustomize.yamlio import _go_float
+
+    if value is True or value is False:
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return _go_float(value)
+    if isinstance(value, (dict, list)):
+        import json
+
+        return json.dumps(value, separators=(",", ":"))
+    return str(value)
+
+
 def build(path: str, load_restrictor: str = "LoadRestrictionsRootOnly") -> RenderResult:
     restrictor = normalize_restrictor(load_restrictor)
     if not os.path.isdir(path):
@@ -117,6 +144,8 @@ def build(path: str, load_restrictor: str = "LoadRestrictionsRootOnly") -> Rende
     resources = [r for r in resmap if str(r.annotations.get(LOCAL_CONFIG, "")).lower() != "true"]
     resources = sorting.sort_resources(resources, target.kust.get("sortOptions"), target.where)
     buildmetadata.finish(resources, session.metadata)
+    for res in resources:
+        _annotations_as_strings(res)
     documents = [res.data for res in resources]
     text = dump_stream(documents)
     objects = [ManifestObject(res.data, res.source) for res in resources]
