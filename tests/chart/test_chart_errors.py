@@ -136,6 +136,12 @@ def test_kube_version_constraint(chart_dir):
         ("{{ tpl('{{ tpl(Values.t, dot) }}', dot) }}", "nested more than"),
         ("{% for i in range(60000) %}{{ 'x' * 2000 }}{% endfor %}", "output exceeds"),
         ("{{ 'x' | indent(100000000) }}", "out of range"),
+        ("{{ 'x'.ljust(1000000000) }}", "not allowed"),
+        ("{{ '{:>999999999}'.format(1) }}", "not allowed"),
+        ("{{ '{:>999999999}'['format'](1) }}", "not allowed"),
+        ("{{ '%0999999999d' % 1 }}", "format width"),
+        ("{{ printf('%999999999s', 'x') }}", "printf width"),
+        ("{{ ('x' * 1000000) | replace('x', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx') }}", "too large"),
     ],
 )
 def test_hostile_templates_are_stopped(chart_dir, text, message):

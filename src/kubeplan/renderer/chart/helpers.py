@@ -177,6 +177,8 @@ def _pad(text: str, flags: str, width) -> str:
     if not width:
         return text
     width = int(width)
+    if width > MAX_INDENT:
+        raise HelmTemplateError(f"printf width {width} is over {MAX_INDENT}")
     return text.ljust(width) if "-" in flags else text.rjust(width, "0" if "0" in flags else " ")
 
 
@@ -321,6 +323,7 @@ def from_json(text) -> dict:
 # --- strings ---------------------------------------------------------------------------
 
 MAX_INDENT = 10_000
+MAX_STRING = 16 * 1024 * 1024
 
 
 def indent(text, width: int = 4) -> str:
@@ -570,7 +573,12 @@ def join(items, sep) -> str:
 
 
 def replace(text, old, new) -> str:
-    return go_str(text).replace(go_str(old), go_str(new))
+    text, old, new = go_str(text), go_str(old), go_str(new)
+    if len(new) > len(old):
+        count = text.count(old) if old else len(text) + 1
+        if len(text) + count * (len(new) - len(old)) > MAX_STRING:
+            raise HelmTemplateError("replace result is too large")
+    return text.replace(old, new)
 
 
 def lookup(*_args) -> dict:

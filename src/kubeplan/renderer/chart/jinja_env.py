@@ -62,9 +62,16 @@ class DefineExtension(Extension):
         return nodes.Output([], lineno=token.lineno)
 
 
+# str methods that can build huge strings from small inputs; the helpers (printf, replace,
+# indent ...) do the same jobs with limits
+_BLOCKED_STR_METHODS = frozenset(["ljust", "rjust", "center", "zfill", "expandtabs", "format", "format_map", "replace"])
+_PERCENT_WIDTH = re.compile(r"%[-+ #0]*(\*|\d+)?(?:\.(\*|\d+))?")
+MAX_WIDTH = 10_000
+
+
 class ChartEnvironment(ImmutableSandboxedEnvironment):
     code_generator_class = MarkingCodeGenerator
-    intercepted_binops = frozenset(["*", "**"])
+    intercepted_binops = frozenset(["*", "**", "%"])
 
     def __init__(self, strict: bool = False, loader=None):
         super().__init__(
@@ -86,9 +93,26 @@ class ChartEnvironment(ImmutableSandboxedEnvironment):
         # values keys win over dict methods: Values.items is the "items" value
         if isinstance(obj, dict) and attribute in obj:
             return obj[attribute]
+        if isinstance(obj, str) and attribute in _BLOCKED_STR_METHODS:
+            return self.unsafe_undefined(obj, attribute)
         return super().getattr(obj, attribute)
 
+    def getitem(self, obj, argument):
+        if isinstance(obj, str) and isinstance(argument, str) and argument in _BLOCKED_STR_METHODS:
+            return self.unsafe_undefined(obj, argument)
+        return super().getitem(obj, argument)
+
+    def is_safe_attribute(self, obj, attr, value):
+        if isinstance(obj, str) and attr in _BLOCKED_STR_METHODS:
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
     def call_binop(self, context, operator, left, right):
+        if operator == "%" and isinstance(left, str):
+            for width, precision in _PERCENT_WIDTH.findall(left):
+                for number in (width, precision):
+                    if number == "*" or (number and int(number) > MAX_WIDTH):
+                        raise HelmTemplateError(f"format width over {MAX_WIDTH}")
         if operator == "*" and isinstance(left, (str, list)) and isinstance(right, int) and len(left) * right > MAX_STRING:
             raise HelmTemplateError("string repetition result is too large")
         if operator == "*" and isinstance(right, (str, list)) and isinstance(left, int) and len(right) * left > MAX_STRING:
