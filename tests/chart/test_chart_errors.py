@@ -218,3 +218,8 @@ def test_go_chart_with_jinja_subchart_is_refused(chart_dir):
     write_chart(os.path.join(path, "charts", "sub"), "sub", engine="jinja2")
     error = _error(path)
     assert error.file == os.path.join(path, "charts", "sub", "Chart.yaml") and "same template engine" in error.message
+
+
+def test_backtracking_regex_does_not_stall(chart_dir):
+    path, _ = _template(chart_dir, 'a: {{ regexMatch(Values.s, "(a+)+$") }}\n', values=f"s: {'a' * 5000}b\n")
+    assert "a: false" in render_chart(path).text

@@ -393,13 +393,19 @@ MAX_PATTERN = 1000
 
 
 def _regex(pattern: str):
+    """A compiled pattern: RE2 (linear time, Go's regexp syntax) when google-re2 is there
+    (it comes with cel-python), so a chart cannot stall us with a backtracking pattern."""
     compiled = _REGEX_CACHE.get(pattern)
     if compiled is None:
         if len(pattern) > MAX_PATTERN:
             raise HelmTemplateError("regular expression is too long")
         try:
-            compiled = re.compile(pattern)
-        except re.error as exc:
+            import re2
+        except ImportError:  # pragma: no cover - google-re2 ships with cel-python
+            re2 = None
+        try:
+            compiled = re2.compile(pattern) if re2 is not None else re.compile(pattern)
+        except Exception as exc:  # noqa: BLE001 - re and re2 raise their own error types
             raise HelmTemplateError(f"invalid regular expression {pattern!r}: {exc}") from None
         _REGEX_CACHE[pattern] = compiled
     return compiled
