@@ -79,14 +79,47 @@ def _entries(files, pack_of) -> list:
     return out
 
 
+def family_entries() -> list:
+    """Entries of the Python rule families (``linter.engine.FAMILIES``) that define a
+    ``RULES`` table ``{id: (severity, category, summary, doc)}`` (or ``(severity, summary)``)."""
+    import importlib
+    import importlib.util
+
+    from kubeplan.linter.engine import FAMILIES
+
+    out = []
+    for name in FAMILIES:
+        if importlib.util.find_spec(name) is None:
+            continue
+        module = importlib.import_module(name)
+        rules = getattr(module, "RULES", None)
+        if not isinstance(rules, dict):
+            continue
+        file = module.__file__ or name
+        with open(file, encoding="utf-8") as fh:
+            source = fh.read().splitlines()
+        for rule_id, spec in rules.items():
+            if not isinstance(spec, tuple) or len(spec) not in (2, 4):
+                continue
+            severity, category, summary, doc = spec if len(spec) == 4 else (spec[0], "", spec[1], "")
+            # The line that defines the rule: its ID constant or its quoted ID.
+            line = next((i + 1 for i, text in enumerate(source) if f'"{rule_id}"' in text), 1)
+            out.append(
+                Entry(rule_id, severity, category, " ".join(summary.split()), doc, "rule family", file, line, name.rpartition(".")[2])
+            )
+    return out
+
+
 def catalog(paths=()) -> list:
-    """Entries of the built-in packs (every pack) and of ``paths``, sorted by ID."""
+    """Entries of the built-in packs (every pack), of the Python rule families and of
+    ``paths``, sorted by ID."""
     from kubeplan.linter.cel_policies import PACKS_DIR, pack_files
 
     def builtin_pack(file):
         return os.path.basename(os.path.dirname(file))
 
     entries = _entries(pack_files(PACKS_DIR, include_own_family=True), builtin_pack)
+    entries += family_entries()
     if paths:
         entries += _entries(list(paths), lambda file: "user")
     return sorted(entries, key=lambda e: (e.id, e.file))
