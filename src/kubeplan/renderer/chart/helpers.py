@@ -269,13 +269,30 @@ def _plain(value):
     return str(value)
 
 
+_YAML_CACHE: dict = {}  # JSON text of a value -> its YAML (keyed by content: always right)
+
+
 def to_yaml(value) -> str:
     if value is None:
         return "null"
-    text = yaml.dump(_plain(value), Dumper=_GoYamlDumper, default_flow_style=False, sort_keys=True, allow_unicode=True, width=80)
+    plain = _plain(value)
+    try:
+        key = json.dumps(plain, sort_keys=True, allow_nan=True)
+    except (TypeError, ValueError):
+        key = None
+    if key is not None:
+        hit = _YAML_CACHE.get(key)
+        if hit is not None:
+            return hit
+    text = yaml.dump(plain, Dumper=_GoYamlDumper, default_flow_style=False, sort_keys=True, allow_unicode=True, width=80)
     if text.endswith("\n...\n"):
         text = text[:-5]
-    return text[:-1] if text.endswith("\n") else text
+    text = text[:-1] if text.endswith("\n") else text
+    if key is not None and len(key) < 65536:
+        if len(_YAML_CACHE) > 4096:
+            _YAML_CACHE.clear()
+        _YAML_CACHE[key] = text
+    return text
 
 
 def to_json(value) -> str:

@@ -82,6 +82,10 @@ class Marks:
             return f"\x00L{tid}:{line}\x01{data}"
         return data
 
+    def blank(self, data: str) -> str:
+        self.written += len(data)
+        return data
+
     def begin(self, loud: bool) -> bool:
         previous = self.on
         self.on = previous and loud
@@ -193,7 +197,10 @@ class MarkingCodeGenerator(CodeGenerator):
                 self.writeline("yield ", child)
             else:
                 self.writeline(f"{frame.buffer}.append(", child)
-            if isinstance(child, nodes.TemplateData):
+            if isinstance(child, nodes.TemplateData) and (child.data.isspace() or not child.data):
+                # blank space needs no origin: lines without visible text map to nothing
+                self.write(f"environment.marks.blank({child.data!r})")
+            elif isinstance(child, nodes.TemplateData):
                 self.write(f"environment.marks.lit({tid}, {child.lineno}, {child.data!r})")
             else:
                 loud = _mark_loud(child)
