@@ -258,14 +258,14 @@ _GoYamlDumper.add_representer(tuple, _GoYamlDumper.represent_list)
 
 def _plain(value):
     """Objects of the template context (Files, Chart ...) as plain data."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if hasattr(value, "as_data"):
         return _plain(value.as_data())
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
     return str(value)
 
 
