@@ -254,6 +254,9 @@ def render(plan, color: bool = False) -> str:
                 lines.append(f"{_paint(_subject(p), tint, color)}: {_get(p, 'message') or 'no message'}")
 
     lines.extend(_autoscaling(_get(plan, "autoscaling", default=None) or [], color))
+    rollouts = list(_get(plan, "rollouts", default=None) or [])
+    lines.extend(rollout_lines(rollouts, color))
+    lines.extend(whatif_lines(list(_get(plan, "whatifs", default=None) or []), color))
 
     placed = len(placements) - len(pending) - len(preempting) - len(rejected) - len(unhandled)
     summary = f"{len(placements)} pod{'s' if len(placements) != 1 else ''}"
@@ -263,6 +266,143 @@ def render(plan, color: bool = False) -> str:
     summary += f", {len(pending)} cannot be placed" if pending else ""
     summary += f", {len(rejected)} rejected by admission" if rejected else ""
     summary += f", {len(unhandled)} not handled (other schedulers)" if unhandled else ""
+    if rollouts:
+        stalled = sum(1 for r in rollouts if _rollout_json(r)["verdict"]["result"] == "stalls")
+        summary += f"; {len(rollouts)} rollout{'s' if len(rollouts) != 1 else ''}"
+        summary += f", {stalled} stall{'s' if stalled != 1 else ''}" if stalled else ", all complete"
     lines.append("")
     lines.append(summary)
     return "\n".join(lines) + "\n"
+
+
+# --- rollouts and what-ifs -------------------------------------------------------------------
+
+_SHOWN_STEPS = 12  # longer rollouts show their first and last steps; the JSON report has all
+
+
+def _rollout_json(r) -> dict:
+    return r.to_json() if hasattr(r, "to_json") else r
+
+
+def timeline(step: dict, width: int) -> str:
+    """One step as a row of pod glyphs: o old revision ready, n new ready, ! new pending,
+    . a desired pod not available; ``width`` is the most pods any step had."""
+    pending = len(step.get("pending") or [])
+    glyphs = "o" * step["oldReady"] + "n" * step["newReady"] + "!" * pending
+    missing = max(0, step["unavailable"] - pending)
+    glyphs += "." * missing
+    return glyphs + " " * max(0, width - len(glyphs))
+
+
+def _resources_text(amounts: dict) -> str:
+    parts = []
+    for resource in sorted(amounts):
+        value = int(amounts[resource])
+        if not value:
+            continue
+        fmt = _FORMATTERS.get(resource, str)
+        parts.append(f"{fmt(value)} {resource}")
+    return ", ".join(parts) if parts else "nothing"
+
+
+def rollout_lines(rollouts: list, color: bool = False) -> list[str]:
+    if not rollouts:
+        return []
+    lines = ["", _paint(f"ROLLOUTS ({len(rollouts)})", _BOLD, color)]
+    for r in map(_rollout_json, rollouts):
+        w = r["workload"]
+        head = f"{w['kind']} {w['namespace']}/{w['name']}: {r['change']}"
+        if r["changedFields"]:
+            head += f" ({', '.join(r['changedFields'])})"
+        replicas = r.get("replicas") or {}
+        if replicas.get("from") != replicas.get("to"):
+            head += f", replicas {replicas.get('from')} -> {replicas.get('to')}"
+        settings = ", ".join(f"{k} {v}" for k, v in r["settings"].items())
+        head += f"; {r['strategy']}" + (f" ({settings})" if settings else "")
+        verdict = r["verdict"]
+        if verdict["result"] == "stalls":
+            head += " - " + _paint(f"STALLS at step {verdict['stalledAtStep']}", _RED, color)
+        else:
+            head += " - " + _paint("completes", _GREEN, color)
+        lines.append("")
+        lines.append(head)
+        steps = r["steps"]
+        if steps:
+            width = max(s["oldReady"] + s["newReady"] + max(len(s["pending"]), s["unavailable"]) for s in steps)
+            shown = steps if len(steps) <= _SHOWN_STEPS else steps[:8] + [None] + steps[-3:]
+            rows = []
+            for s in shown:
+                if s is None:
+                    rows.append(["...", "", "", "", "", "", "", f"({len(steps) - 11} more steps)"])
+                    continue
+                pending = s["pending"]
+                reason = f"{pending[0]['pod']}: {_short(pending[0]['message'])}" if pending else ""
+                if len(pending) > 1:
+                    reason = f"{len(pending)} pods; {reason}"
+                if s.get("pdbBlocked"):
+                    reason = (reason + "; " if reason else "") + f"PDB {', '.join(s['pdbBlocked'])} would block"
+                rows.append([str(s["step"]), timeline(s, width), str(s["oldReady"]), str(s["newReady"]),
+                             str(s["surging"]), str(s["unavailable"]), str(len(pending)), reason])
+            table = _table(["STEP", "PODS", "OLD", "NEW", "SURGE", "UNAVAIL", "PENDING", "REASON"], rows)
+            lines.extend("  " + line for line in table)
+        if verdict["result"] == "stalls":
+            lines.append(f"  stalls at step {verdict['stalledAtStep']}: {verdict['message']}")
+            if verdict["lacks"]:
+                lines.append(f"  needs {_resources_text(verdict['lacks'])} more free on nodes these pods may use")
+        extra = {k: v for k, v in r["peakExtra"].items() if v}
+        lines.append(f"  peak extra capacity: {_resources_text(extra)}")
+        for note in r["notes"]:
+            lines.append(f"  note: {note}")
+    return lines
+
+
+def _usage_rows(before: list, after: list, color: bool) -> list[list[str]]:
+    by_name = {n["name"]: n for n in after}
+    rows = []
+    for n in before:
+        later = by_name.get(n["name"])
+        row = [n["name"]]
+        for resource in ("cpu", "memory", "pods"):
+            total = _amount(resource, n["allocatable"].get(resource))
+            fmt = _FORMATTERS[resource]
+            was = _amount(resource, n["requested"].get(resource))
+            if later is None:
+                row.append(f"{_bar(was, total, color)} -> gone")
+            else:
+                now = _amount(resource, later["requested"].get(resource))
+                row.append(f"{_bar(was, total, color)} -> {_bar(now, total, color)} {fmt(now)}/{fmt(total)}")
+        rows.append(row)
+    return rows
+
+
+def whatif_lines(whatifs: list, color: bool = False) -> list[str]:
+    lines = []
+    for w in whatifs:
+        w = w.to_json() if hasattr(w, "to_json") else w
+        lines.append("")
+        lines.append(_paint(f"WHAT IF: {w['kind']} {w['target']}", _BOLD, color))
+        for m in w["moved"]:
+            origin = f"from {m['from']} " if m.get("from") else ""
+            lines.append(f"  {m['pod']}: {origin}-> {m['to']}")
+        for b in w["blocked"]:
+            lines.append(f"  {_paint(b['pod'], _RED, color)}: eviction blocked by PodDisruptionBudget {b['pdb']}: {b['message']}")
+        for i in w["ignored"]:
+            lines.append(f"  {i['pod']}: {i['reason']}")
+        for u in w["unplaced"]:
+            lines.append(f"  {_paint(u['pod'], _RED, color)}: no longer fits: {u['message']}")
+        if w["kind"] == "add-nodes":
+            lines.append(f"  nodes to add: {w['nodesNeeded']}")
+            for u in w["stillUnfit"]:
+                lines.append(f"  {_paint(u['pod'], _RED, color)}: does not fit such a node either: {u['message']}")
+        if w.get("nodesBefore") and w.get("nodesAfter"):
+            table = _table(["NODE", "CPU BEFORE -> AFTER", "MEMORY BEFORE -> AFTER", "PODS BEFORE -> AFTER"],
+                           _usage_rows(w["nodesBefore"], w["nodesAfter"], color), _visible_len)
+            lines.extend("  " + line for line in table)
+        failed = w["unplaced"] or w["blocked"] or w.get("stillUnfit")
+        verdict = _paint("everything still fits", _GREEN, color) if not failed else _paint(
+            f"{len(w['unplaced'])} pods without a node, {len(w['blocked'])} evictions blocked", _RED, color)
+        if w["kind"] == "add-nodes":
+            verdict = _paint(f"{len(w['stillUnfit'])} pods fit no such node", _RED, color) if w.get("stillUnfit") else _paint(
+                f"{w['nodesNeeded']} node(s) make every pending pod fit", _GREEN, color)
+        lines.append(f"  {verdict}")
+    return lines

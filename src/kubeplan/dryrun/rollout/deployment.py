@@ -157,10 +157,11 @@ def _rolling(rollout, world, old_pods, new_pods, surge, unavailable, footprint, 
         if not old and not pending and not to_create:
             return
         if not progressed:
-            step.number = number
-            step.action = "no progress"
-            rollout.steps.append(step)
-            stall(rollout, step, [footprint(p) for p in pending])
+            # the last round that moved is where it stays
+            if not rollout.steps:
+                step.action = "no progress"
+                rollout.steps.append(step)
+            stall(rollout, rollout.steps[-1], [footprint(p) for p in pending])
             return
 
 

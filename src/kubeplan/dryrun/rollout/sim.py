@@ -151,3 +151,15 @@ def build_scheduler(profile_config, handle, config, seed):
 def add_requests(total: dict, requests: dict, sign: int = 1) -> None:
     for resource, amount in requests.items():
         total[resource] = total.get(resource, 0) + sign * amount
+
+
+def bind(world: World, pod: dict, node: str) -> None:
+    """Put a pod the plan placed on ``node`` into ``world`` (as bound)."""
+    from kubeplan.dryrun.scheduler.podinfo import pod_info
+
+    index = world.snapshot.index.get(node)
+    if index is None:
+        return
+    pi = pod_info(pod, world.classes, world._next_seq(), world.snapshot.templates)
+    world.snapshot.add_pod(pi, index)
+    world.pods[pod_key(pod)] = pi
