@@ -284,7 +284,7 @@ def _secrets_cluster_wide(model) -> list:
         )
         src = model.sources.get(("ClusterRole", "", source))
         if src is not None:
-            finding.related.append(src.locate())
+            finding.related.append(src.locate()._replace(note=f'ClusterRole "{source}" holds the rule'))
         findings.append(finding)
     return findings
 
