@@ -19,6 +19,7 @@ _GO_RANDOM = re.compile(
     r"\b(randAlphaNum|randAlpha|randNumeric|randAscii|randInt|randBytes|uuidv4|shuffle|now|"
     r"genPrivateKey|genCA|genSelfSignedCert|genSignedCert|derivePassword|htpasswd|bcrypt)\b"
 )
+_GO_ACTION = re.compile(r"\{\{(.*?)\}\}", re.S)
 _KUBE_VERSION_RE = re.compile(r"^v?\d+(\.\d+){0,2}([-+][0-9A-Za-z.+-]*)?$")
 
 
@@ -116,7 +117,8 @@ class ChartRender:
                 match.group(1)
                 for sub in chart.walk()
                 for rel in sub.templates()
-                for match in _GO_RANDOM.finditer(sub.files[rel].decode("utf-8", "replace"))
+                for action in _GO_ACTION.findall(sub.files[rel].decode("utf-8", "replace"))
+                for match in _GO_RANDOM.finditer(action)
             }
         )
         if nondeterministic:
