@@ -103,3 +103,27 @@ def bound_pod(name, app, node_name, cpu="100m", memory="128Mi", image="app:0", o
     return {"apiVersion": "v1", "kind": "Pod", "metadata": meta,
             "spec": {"nodeName": node_name, "containers": [container(image, cpu, memory)]},
             "status": {"phase": "Running"}}
+
+
+def running_statefulset(name, replicas, nodes, image="app:0", cpu="100m", memory="128Mi", **kwargs):
+    sts = statefulset(name, replicas, image, cpu, memory, **kwargs)
+    pods = [bound_pod(f"{name}-{i}", name, nodes[i % len(nodes)], cpu, memory, image, owner=("StatefulSet", name),
+                      extra_labels={"controller-revision-hash": f"{name}-old"}) for i in range(replicas)]
+    return [sts] + pods
+
+
+def running_daemonset(name, nodes, image="app:0", cpu="100m", memory="128Mi", **kwargs):
+    ds = daemonset(name, image, cpu, memory, **kwargs)
+    pods = [bound_pod(f"{name}-old-{n}", name, n, cpu, memory, image, owner=("DaemonSet", name),
+                      extra_labels={"controller-revision-hash": "old"}) for n in nodes]
+    return [ds] + pods
+
+
+def rollouts(tmp_path, cluster_docs, manifests):
+    from kubeplan.dryrun.plan import make_plan
+    from kubeplan.dryrun.rollout import plan_rollouts
+
+    cluster, current = cluster_of(tmp_path, cluster_docs)
+    objects = load(tmp_path / "app.yaml", manifests)
+    plan = make_plan(objects, cluster)
+    return plan, plan_rollouts(objects, cluster, current)

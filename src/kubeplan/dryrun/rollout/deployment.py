@@ -5,7 +5,7 @@ against ``spec.replicas`` as ``ResolveFenceposts`` does — surge rounded up, un
 rounded down, and when both come to 0 unavailable is 1. Each round the new ReplicaSet is
 scaled up to at most ``replicas + maxSurge`` pods in all, then old pods are scaled down
 while at least ``replicas - maxUnavailable`` pods stay available (new pods that are not
-available count against that). New pods are ready as soon as the scheduler places them;
+available yet, including the ones created in the same round, count against that). New pods are ready as soon as the scheduler places them;
 pods it cannot place stay pending and are retried every round, as the scheduler retries
 them when the cluster changes. The rollout stalls when a round changes nothing.
 
@@ -131,8 +131,10 @@ def _rolling(rollout, world, old_pods, new_pods, surge, unavailable, footprint, 
                 ready.append(pod)
                 tracker.add(footprint(pod))
         # scale down old ReplicaSets (reconcileOldReplicaSets): keep minAvailable available
+        # pods created this round are not available yet when the old side is scaled down
+        fresh = sum(1 for name in created if name not in {pod_key(p)[1] for p in pending})
         total = len(old) + len(ready) + len(pending)
-        max_down = total - (desired - unavailable) - len(pending)
+        max_down = total - (desired - unavailable) - len(pending) - fresh
         down = min(max(0, max_down), len(old))
         for _ in range(down):
             pod = old.pop()  # the newest old pod goes first

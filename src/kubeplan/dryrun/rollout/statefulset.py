@@ -52,10 +52,11 @@ def simulate(rollout: Rollout, spec: dict, world, current: list, new_pods: list,
     by_ordinal = {ordinal(pod_key(p)[1], name): p for p in current}
     wanted = {ordinal(pod_key(p)[1], name): p for p in new_pods}
     running = {o for o in by_ordinal if o in wanted}
+    updated: set = set()  # ordinals recreated from the new revision (same names as before)
     number = 0
 
     def counts(pending):
-        new_ready = sum(1 for o in running if pod_key(by_ordinal[o])[1] not in old_revision)
+        new_ready = sum(1 for o in running if o in updated or pod_key(by_ordinal[o])[1] not in old_revision)
         old_ready = len(running) - new_ready
         return old_ready, new_ready, max(0, len(wanted) - len(running))
 
@@ -82,6 +83,7 @@ def simulate(rollout: Rollout, spec: dict, world, current: list, new_pods: list,
             else:
                 by_ordinal[o] = pod
                 running.add(o)
+                updated.add(o)
                 tracker.add(footprint(pod))
         old_ready, new_ready, unavailable = counts(pending)
         step = Step(number, "scale", old_ready, new_ready, 0, unavailable, pending, created, deleted)
@@ -126,6 +128,7 @@ def simulate(rollout: Rollout, spec: dict, world, current: list, new_pods: list,
             else:
                 by_ordinal[o] = pod
                 running.add(o)
+                updated.add(o)
                 tracker.add(footprint(pod))
         old_ready, new_ready, unavailable = counts(pending)
         step = Step(number, f"recreate {', '.join(created)}", old_ready, new_ready, 0, unavailable, pending, created, deleted)
