@@ -123,13 +123,14 @@ def fail(spec: str, gone: set, lost: list, world: World, before: list) -> WhatIf
     return result
 
 
-def drain(node: str, world: World, budgets: list):
+def drain(node: str, world: World, budgets: list, missing: dict | None = None):
     """``kubectl drain NODE``: cordon, then evict every pod but DaemonSet and mirror pods,
     one at a time; an eviction a PodDisruptionBudget refuses is reported (kubectl retries
     it forever); each evicted pod's replacement is scheduled before the next eviction."""
     if node not in world.snapshot.index:
         raise KubeplanError(f"--drain {node}: no such node in the cluster")
     result = WhatIf("drain", node, before=world.usage())
+    missing = {} if missing is None else missing  # budget name -> evicted pods not running again
     index = world.snapshot.index[node]
     world.snapshot.unschedulable[index] = True
     for pi in sorted(world.snapshot.pods[index], key=lambda p: (p.namespace, p.name)):
@@ -141,7 +142,7 @@ def drain(node: str, world: World, budgets: list):
         if ref and ref.get("kind") == "DaemonSet":
             result.ignored.append({"pod": _name(pod), "reason": "DaemonSet pod: ignored (--ignore-daemonsets)"})
             continue
-        refused = _refusing_budget(world, budgets, pi)
+        refused = _refusing_budget(world, budgets, pi, missing)
         if refused is not None:
             result.blocked.append({"pod": _name(pod), "pdb": refused,
                                    "message": "Cannot evict pod as it would violate the pod's disruption budget."})
@@ -150,17 +151,23 @@ def drain(node: str, world: World, budgets: list):
         if not ref:
             result.ignored.append({"pod": _name(pod), "reason": "no controller recreates it: deleted (kubectl drain needs --force)"})
             continue
+        before = len(result.unplaced)
         _reschedule(world, [pod], result, {_name(pod): node})
+        if len(result.unplaced) > before:
+            # its replacement is pending: still expected by the budget, but not healthy
+            for budget in budgets:
+                if budget.selects(pi.namespace, pi.labels):
+                    missing[budget.name] = missing.get(budget.name, 0) + 1
     result.after = world.usage()
     return result
 
 
-def _refusing_budget(world: World, budgets: list, pi) -> str | None:
+def _refusing_budget(world: World, budgets: list, pi, missing: dict) -> str | None:
     for budget in budgets:
         if not budget.selects(pi.namespace, pi.labels):
             continue
         healthy = sum(1 for p in world.pods.values() if budget.selects(p.namespace, p.labels))
-        if budget.allowed(healthy, healthy) < 1:
+        if budget.allowed(healthy, healthy + missing.get(budget.name, 0)) < 1:
             return budget.name
     return None
 
@@ -328,8 +335,9 @@ def run(plan, objects: list, cluster, *, config=None, seed=None, fails=(), drain
             out.append(fail(spec, nodes, mine, world, before))
             before = out[-1].after
     found = pdb_budgets(cluster)
+    missing: dict = {}
     for node in drains:
-        out.append(drain(node, world, found))
+        out.append(drain(node, world, found, missing))
     if scale_to_max_:
         out.append(scale_to_max(objects, world, seed))
     if add_nodes:
