@@ -69,6 +69,21 @@ def _ambiguous_literals(token):
     return token
 
 
+_DIGEST = None
+
+
+def _grammar_digest() -> str:
+    """Identifies the grammar (and lark's tree shapes) that cached parse trees came from."""
+    global _DIGEST
+    if _DIGEST is None:
+        import hashlib
+
+        import lark
+
+        _DIGEST = hashlib.sha256(f"{lark.__version__}\n{_grammar()}".encode()).hexdigest()[:16]
+    return _DIGEST
+
+
 def _cache_file(grammar: str):
     """Where to keep the built parser: building it takes ~0.3 s, loading it ~0.02 s. In the
     user's own cache directory (never a shared /tmp: lark's cache is a pickle)."""
@@ -119,8 +134,16 @@ def parse(source: str):
         raise CelError(f"a CEL expression must be a string, not {type(source).__name__}")
     if not source.strip():
         raise CelError("empty CEL expression", expression=source)
+    from kubeplan.linter.cel import treecache
+
+    digest = _grammar_digest()
+    tree = treecache.get(source, digest)
+    if tree is not None:
+        return tree
     try:
-        return _parser().parse(source)
+        tree = _parser().parse(source)
+        treecache.put(source, digest, tree)
+        return tree
     except UnexpectedInput as exc:
         found = getattr(exc, "token", None) or getattr(exc, "char", None)
         what = f"unexpected {str(found)!r}" if found not in (None, "") else "unexpected end of expression"
