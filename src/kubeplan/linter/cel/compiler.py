@@ -18,7 +18,10 @@ from kubeplan.linter.cel.values import (
     NONE,
     TYPE_NAMES,
     CelType,
+    Duration,
     Optional,
+    Timestamp,
+    Uint,
     cel_equal,
     check_map_key,
     compare,
@@ -32,6 +35,8 @@ _PASSTHROUGH = frozenset(
 _MACROS_1 = frozenset({"all", "exists", "exists_one", "existsOne", "map", "filter"})
 _MACROS_2 = frozenset({"all", "exists", "exists_one", "existsOne", "transformList", "transformMap"})
 _ARITY: dict = {}
+# Receiver types that carry no cel_methods of their own: METHODS applies directly.
+_NO_WRAPPER_METHODS = frozenset({str, list, dict, Optional, int, float, bool, bytes, type(None), Uint, Timestamp, Duration})
 
 
 def arity(fn) -> tuple:
@@ -429,12 +434,12 @@ class Compiler:
                 t = type(recv)
                 if arg is None:
                     _charge_sizes(env, (recv,))
-                    if t is str or t is list or t is dict:
+                    if t in _NO_WRAPPER_METHODS:
                         return _charged(env, impl(recv))
                     return dispatch(env, recv, ())
                 value = arg(env)
                 _charge_sizes(env, (recv, value))
-                if t is str or t is list or t is dict:
+                if t in _NO_WRAPPER_METHODS:
                     return _charged(env, impl(recv, value))
                 return dispatch(env, recv, (value,))
 
