@@ -143,8 +143,8 @@ def parse_env(text: str, where) -> list:
         if not line.strip() or line.startswith("#"):
             continue
         key, sep, value = line.partition("=")
-        if not sep:
-            raise KubeplanError(f"line {number}: env file entry {key!r} has no '=': kubeplan never reads the environment", where, number)
+        # kustomize reads a bare KEY from the process environment; kubeplan keeps output
+        # independent of the machine and uses "" (what kustomize gives for an unset variable)
         if not key or " " in key:
             raise KubeplanError(f"invalid env key {key!r} on line {number}", where, number)
         out.append((key, value))
