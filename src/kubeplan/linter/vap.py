@@ -703,7 +703,11 @@ class Evaluator:
             activation["inputsByName"] = self.inputs_by_name()
             activation["podTemplates"] = self.pod_templates()
             activation["selectorIndex"] = self.selector_index()
-        activation["variables"] = LazyVariables({v.name: v.program for v in policy.variables}, activation, self.budget)
+        if policy.variables:
+            programs = {v.name: v.program for v in policy.variables}
+            activation["variables"] = LazyVariables(programs, activation, self.budget)
+        else:
+            activation["variables"] = _no_variables()
         return activation
 
     def _evaluate(self, policy: Policy, obj, target, pod, params) -> list:
@@ -802,6 +806,19 @@ class Evaluator:
         finding = Finding.at(policy.id, severity, outcome.message, obj, outcome.path, **extra)
         finding.related = list(outcome.related) + finding.related
         return finding
+
+
+_EMPTY_VARIABLES = None
+
+
+def _no_variables():
+    """``variables`` of a policy that declares none (shared: it holds no state)."""
+    global _EMPTY_VARIABLES
+    if _EMPTY_VARIABLES is None:
+        from kubeplan.linter.cel.admission import LazyVariables
+
+        _EMPTY_VARIABLES = LazyVariables({}, {}, None)
+    return _EMPTY_VARIABLES
 
 
 def _note(location: Location, note: str) -> Location:
