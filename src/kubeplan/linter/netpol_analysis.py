@@ -184,6 +184,7 @@ class Inventory:
         for policy, obj in self.policies:
             self.policies_by_namespace.setdefault(policy.namespace, []).append((policy, obj))
         self._selected: dict = {}
+        self._ns_by_label = None  # (key, value) -> namespaces, built on first use
 
     def matching(self, namespace: str, selector) -> list:
         """Workloads of ``namespace`` whose pod labels ``selector`` matches."""
@@ -207,7 +208,18 @@ class Inventory:
     def namespaces_matching(self, selector) -> list:
         from kubeplan.analysis.selectors import label_selector_matches
 
-        return [ns for ns in sorted(self.ns_labels) if label_selector_matches(selector, self.ns_labels[ns])]
+        if not isinstance(selector, dict):
+            return []
+        if self._ns_by_label is None:
+            self._ns_by_label = {}
+            for ns in sorted(self.ns_labels):
+                for key, value in self.ns_labels[ns].items():
+                    self._ns_by_label.setdefault((key, value), []).append(ns)
+        candidates = sorted(self.ns_labels)
+        match_labels = selector.get("matchLabels")
+        if isinstance(match_labels, dict) and match_labels:
+            candidates = self._ns_by_label.get(sorted(match_labels.items())[0], [])
+        return [ns for ns in candidates if label_selector_matches(selector, self.ns_labels[ns])]
 
     def locate_workload(self, w):
         return self.workload_objects.get((w.namespace, w.kind, w.name))

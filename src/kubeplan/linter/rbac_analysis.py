@@ -166,14 +166,13 @@ class Permissions:
             for what, requests in _probes()
         ]
         self._cache: dict = {}
+        self._roles: dict = {}
 
     def reaches(self, keys) -> list:
         """Risky permissions held through the bindings that name any of ``keys``."""
         keys = tuple(keys)
         if keys in self._cache:
             return self._cache[keys]
-        from kubeplan.analysis.rbac import rule_allows
-
         seen: set = set()
         out: list = []
         bindings = []
@@ -181,22 +180,36 @@ class Permissions:
             bindings.extend(self.by_subject.get(key, ()))
         for kind, ns, name, data, _obj in bindings:
             role_ref = data.get("roleRef") or {}
-            rules = self.model.role_rules(role_ref, ns) or []
             scope = ns if kind == "RoleBinding" else ""
             via = f"{kind} {ns + '/' if ns else ''}{name} -> {role_ref.get('kind', '')} {role_ref.get('name', '')}"
-            for what, requests in self.probes:
-                if (what, scope) in seen:
-                    continue
-                for request in requests:
-                    if kind == "RoleBinding" and not request.namespaced:
-                        continue  # RoleBindings never grant cluster-scoped resources
-                    if any(rule_allows(rule, request) for rule in rules):
-                        seen.add((what, scope))
-                        out.append(Reach(what, scope, via))
-                        break
+            for what in self.role_grants(kind, role_ref, ns):
+                if (what, scope) not in seen:
+                    seen.add((what, scope))
+                    out.append(Reach(what, scope, via))
         out.sort(key=lambda r: (r.what, r.scope, r.via))
         self._cache[keys] = out
         return out
+
+    def role_grants(self, binding_kind: str, role_ref: dict, namespace: str) -> tuple:
+        """The risky permissions (``what``) a role grants through a binding of that kind.
+        Cached per role: many bindings share one (large, aggregated) role."""
+        from kubeplan.analysis.rbac import rule_allows
+
+        role_kind, role_name = role_ref.get("kind"), role_ref.get("name")
+        key = (binding_kind, role_kind, role_name, namespace if role_kind == "Role" else "")
+        cached = self._roles.get(key)
+        if cached is None:
+            rules = self.model.role_rules(role_ref, namespace) or []
+            found = []
+            for what, requests in self.probes:
+                for request in requests:
+                    if binding_kind == "RoleBinding" and not request.namespaced:
+                        continue  # RoleBindings never grant cluster-scoped resources
+                    if any(rule_allows(rule, request) for rule in rules):
+                        found.append(what)
+                        break
+            cached = self._roles[key] = tuple(found)
+        return cached
 
     def of_account(self, namespace: str, name: str) -> list:
         return self.reaches(
@@ -257,22 +270,23 @@ def _secrets_cluster_wide(model) -> list:
     severity = RULES[SECRETS_CLUSTER_WIDE][0]
     reads = [Request(verb=v, resource="secrets") for v in ("get", "list", "watch")]
     findings = []
+    per_role: dict = {}  # ClusterRole name -> (verbs that read secrets, granting role); many bindings share one role
     for kind, _ns, name, data, obj in model.bindings:
         if kind != "ClusterRoleBinding":
             continue
         role_ref = data.get("roleRef") or {}
-        rules = model.role_rules(role_ref, "") or []
-        if _is_superuser(rules):
-            continue
-        verbs = [r.verb for r in reads if any(rule_allows(rule, r) for rule in rules)]
+        role_name = role_ref.get("name", "")
+        if (role_ref.get("kind"), role_name) not in per_role:
+            rules = model.role_rules(role_ref, "") or []
+            verbs = [] if _is_superuser(rules) else [r.verb for r in reads if any(rule_allows(rule, r) for rule in rules)]
+            per_role[(role_ref.get("kind"), role_name)] = (verbs, _granting_role(model, role_name, rules, reads) if verbs else "")
+        verbs, source = per_role[(role_ref.get("kind"), role_name)]
         if not verbs:
             continue
         subjects = [s for s in data.get("subjects") or [] if isinstance(s, dict)]
         if not subjects:
             continue
         who = ", ".join(_subject_text(s, "") for s in subjects)
-        role_name = role_ref.get("name", "")
-        source = _granting_role(model, role_name, rules, reads)
         through = f'ClusterRole "{role_name}"' + (f' (aggregated from "{source}")' if source and source != role_name else "")
         finding = Finding.at(
             SECRETS_CLUSTER_WIDE,
@@ -327,11 +341,9 @@ def _accounts(objects, model) -> dict:
 
 
 def _pod_create_escalation(model, perms: Permissions, objects) -> list:
-    from kubeplan.analysis.rbac import Request, rule_allows
     from kubeplan.linter.findings import Finding
 
     severity = RULES[POD_CREATE_ESCALATION][0]
-    create_pods = Request(verb="create", resource="pods")
     accounts = _accounts(objects, model)
     risky = {
         ns: [(name, perms.of_account(ns, name)) for name in names if perms.of_account(ns, name)]
@@ -340,8 +352,7 @@ def _pod_create_escalation(model, perms: Permissions, objects) -> list:
     findings = []
     for kind, ns, name, data, obj in model.bindings:
         role_ref = data.get("roleRef") or {}
-        rules = model.role_rules(role_ref, ns) or []
-        if not any(rule_allows(rule, create_pods) for rule in rules):
+        if "create pods" not in perms.role_grants(kind, role_ref, ns):
             continue
         namespaces = [ns] if kind == "RoleBinding" else sorted(risky)
         for i, subject in enumerate(data.get("subjects") or []):
