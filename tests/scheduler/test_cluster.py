@@ -39,3 +39,20 @@ def test_errors_name_the_file_and_line(tmp_path):
     bad["metadata"]["labels"] = ["not", "a", "map"]
     with pytest.raises(KubeplanError):
         Cluster.from_objects([bad])
+
+
+def test_kubectl_list_items_keep_their_lines(tmp_path):
+    from kubeplan.dryrun.cluster import load_cluster_files
+
+    path = tmp_path / "snap.yaml"
+    path.write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": [node("a"), node("b")]}) + "---\n" + yaml.safe_dump(node("c")))
+    objects = load_cluster_files([str(path)])
+    assert [o.name for o in objects] == ["a", "b", "c"]
+    lines = [o.locate().line for o in objects]
+    assert lines[0] < lines[1] and all(lines)
+    assert objects[1].locate(("status", "allocatable", "cpu")).line > lines[1]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": [node("a"), {"metadata": {}}]}))
+    with pytest.raises(KubeplanError) as err:
+        load_cluster_files([str(bad)])
+    assert "bad.yaml" in str(err.value) and "item 1" in str(err.value)

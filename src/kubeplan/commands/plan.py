@@ -55,6 +55,10 @@ def _rollouts_and_whatifs(result, objects, cluster, current_objects, config, see
     from kubeplan.dryrun.rollout import plan_rollouts
 
     result.rollouts = plan_rollouts(objects, cluster, current_objects, config, seed)
+    if result.rollouts:
+        from kubeplan.dryrun.rollout.sim import World
+
+        result.nodes_before = World(cluster, config, seed).usage()
     if drains or fails or scale_to_max or add_nodes:
         from kubeplan.dryrun.whatif import run
 
@@ -76,7 +80,9 @@ def _cluster(cluster_files, node_pools, with_objects: bool = False):
     from kubeplan.dryrun.cluster import Cluster
 
     if cluster_files:
-        objects = _load(cluster_files)
+        from kubeplan.dryrun.cluster import load_cluster_files
+
+        objects = load_cluster_files(cluster_files)
     elif node_pools:
         objects = []
     else:

@@ -123,3 +123,64 @@ class Cluster:
             meta = ns.get("metadata") or {}
             out[meta.get("name")] = dict(meta.get("labels") or {})
         return out
+
+
+def load_cluster_files(paths) -> list:
+    """The objects of ``--cluster`` files as ManifestObjects (errors: KubeplanError with
+    file and line).
+
+    What ``kubectl get ... -o yaml`` prints is one ``kind: List`` document holding every
+    object. ``model.loading`` rebases the source map of each List item by scanning all the
+    positions of the document, which is quadratic (a 4,000-pod List takes minutes), so
+    the items are split here with one pass over the positions; other documents load as
+    ``load_paths`` loads them.
+    """
+    from kubeplan.model.loading import LoadResult, discover, display_name, read_source
+    from kubeplan.model.objects import SourceMap
+    from kubeplan.model.yamlload import YamlProblem, iter_documents
+
+    objects = []
+    for path in discover(paths):
+        name = display_name(path)
+        try:
+            text = read_source(path)
+        except YamlProblem as problem:
+            raise KubeplanError(problem.message, name, problem.line, problem.column) from None
+        try:
+            documents = list(iter_documents(text))
+        except YamlProblem as problem:
+            raise KubeplanError(problem.message, name, problem.line, problem.column) from None
+        for doc in documents:
+            for problem in doc.problems:
+                raise KubeplanError(problem.message, name, problem.line, problem.column)
+            data = doc.data
+            kind = data.get("kind") if isinstance(data, dict) else None
+            items = data.get("items") if isinstance(data, dict) else None
+            if not (isinstance(kind, str) and kind.endswith("List") and isinstance(items, list)):
+                result = LoadResult()
+                _add_document(doc, name, result)
+                objects.extend(result.objects)
+                continue
+            per_item: dict = {}
+            for p, pos in doc.positions.items():
+                if len(p) >= 2 and p[0] == "items" and isinstance(p[1], int):
+                    per_item.setdefault(p[1], {})[p[2:]] = pos
+            for i, item in enumerate(items):
+                positions = per_item.get(i, {})
+                line, column = positions.get((), (doc.line, doc.column))
+                if not isinstance(item, dict) or not isinstance(item.get("apiVersion"), str) or not isinstance(item.get("kind"), str):
+                    raise KubeplanError(f"{kind} item {i} is not a Kubernetes object (apiVersion and kind)", name, line, column)
+                objects.append(ManifestObject(item, SourceMap(name, doc.index, line, column, positions)))
+    return objects
+
+
+def _add_document(doc, name: str, result) -> None:
+    """One document that is not a List."""
+    from kubeplan.model.objects import SourceMap
+
+    data = doc.data
+    if data is None:
+        return
+    if not isinstance(data, dict) or not isinstance(data.get("apiVersion"), str) or not isinstance(data.get("kind"), str):
+        raise KubeplanError(f"document {doc.index + 1} is not a Kubernetes object (a mapping with apiVersion and kind)", name, doc.line, doc.column)
+    result.objects.append(ManifestObject(data, SourceMap(name, doc.index, doc.line, doc.column, doc.positions)))
