@@ -75,6 +75,7 @@ class Plan:
     autoscaling: list = field(default_factory=list)  # one dict per HPA: would maxReplicas still fit?
     rollouts: list = field(default_factory=list)  # rollout.steps.Rollout per workload (see dryrun/rollout)
     whatifs: list = field(default_factory=list)  # whatif.WhatIf results (see dryrun/whatif.py)
+    nodes_before: list = field(default_factory=list)  # with rollouts: node usage of the snapshot before applying
 
     @property
     def stalled(self) -> list:
@@ -94,6 +95,7 @@ class Plan:
             out["autoscaling"] = self.autoscaling
         if self.rollouts:
             out["rollouts"] = [r.to_json() for r in self.rollouts]
+            out["nodesBefore"] = self.nodes_before
         if self.whatifs:
             out["whatIfs"] = [w.to_json() for w in self.whatifs]
         return out

@@ -154,6 +154,9 @@ def _whatifs(whatifs: list) -> list[str]:
 def render(plan) -> str:
     nodes = _get(plan, "nodes") or []
     body = ["<h1>kubeplan plan</h1>", "<h2>Node utilisation (requested / allocatable)</h2>"]
+    before = _get(plan, "nodes_before") or []
+    if before:
+        body += _heatmap(before, "before (the snapshot)", "heatmap-before")
     body += _heatmap(nodes, "after placement", "heatmap")
     body += ["<h2>Placements</h2>"] + _placements(plan)
     body += _rollouts(list(_get(plan, "rollouts") or []))

@@ -255,6 +255,10 @@ def render(plan, color: bool = False) -> str:
 
     lines.extend(_autoscaling(_get(plan, "autoscaling", default=None) or [], color))
     rollouts = list(_get(plan, "rollouts", default=None) or [])
+    before = list(_get(plan, "nodes_before", "nodesBefore", default=None) or [])
+    if rollouts and before and nodes:
+        lines.extend(["", _paint("NODES BEFORE -> AFTER (the snapshot, then the plan applied)", _BOLD, color)])
+        lines.extend(_table(["NODE", "CPU", "MEMORY", "PODS"], _usage_rows(before, nodes, color), _visible_len))
     lines.extend(rollout_lines(rollouts, color))
     lines.extend(whatif_lines(list(_get(plan, "whatifs", default=None) or []), color))
 
