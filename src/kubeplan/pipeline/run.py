@@ -108,3 +108,23 @@ def run_pipeline(paths, settings: PipelineSettings | None = None) -> PipelineRes
         notes=found.notes,
         objects=[o for r in results for o in r.manifests],
     )
+
+
+def collect_objects(paths, settings: PipelineSettings | None = None) -> tuple:
+    """(objects, findings) of ``paths`` rendered or loaded as ``lint`` reads them, without
+    linting: for commands that only need the objects (``plan``). ``findings`` are the
+    problems reading them (YAML errors, invalid objects, units that do not render)."""
+    from kubeplan.linter.config import load_config
+    from kubeplan.pipeline.discovery import discover, shard
+    from kubeplan.pipeline.units import read_unit
+
+    settings = settings or PipelineSettings()
+    config = load_config(settings.config_path)
+    excludes = tuple(settings.exclude) + tuple(config.get("exclude") or ())
+    found = discover(paths, exclude=excludes, base=config.base_dir, ignore_files=settings.ignore_files)
+    objects, findings = [], []
+    for unit in shard(found.units, *settings.shard):
+        unit_objects, unit_findings = read_unit(unit, settings.render, settings.max_file_size)
+        objects.extend(unit_objects)
+        findings.extend(unit_findings)
+    return objects, sorted(findings, key=lambda f: f.sort_key())

@@ -142,29 +142,34 @@ def _render(unit, render_options: RenderOptions):
     return objects, list(result.warnings)
 
 
-def run_unit(unit, config, lint_options: dict, render_options: RenderOptions, max_file_size: int, keep_objects=False) -> UnitResult:
-    """Render or load ``unit`` and lint its objects in a context of their own."""
-    from kubeplan.linter.engine import LintContext, lint
-
-    out = UnitResult(unit)
-    load_findings: list = []
+def read_unit(unit, render_options: RenderOptions, max_file_size: int, out: UnitResult | None = None) -> tuple:
+    """(objects, findings reading them) of ``unit``: plain files loaded, a chart or
+    kustomization rendered (a unit that does not render is a ``render-failed`` finding)."""
+    out = out if out is not None else UnitResult(unit)
     if unit.kind == "manifests":
         from kubeplan.model.loading import LoadResult, load_file
 
         loaded = LoadResult()
         for path in unit.files:
             load_file(path, loaded, max_file_size)
-        objects = loaded.objects
-        load_findings = loaded.findings
         out.files = list(loaded.files)
-        out.objects = len(objects) + loaded.invalid_objects
-    else:
-        out.files = [unit.path]
-        try:
-            objects, out.warnings = _render(unit, render_options)
-        except KubeplanError as exc:
-            objects, load_findings = [], [_render_failure(unit, exc)]
-        out.objects = len(objects)
+        out.objects = len(loaded.objects) + loaded.invalid_objects
+        return loaded.objects, loaded.findings
+    out.files = [unit.path]
+    try:
+        objects, out.warnings = _render(unit, render_options)
+    except KubeplanError as exc:
+        return [], _spell_like(unit, [_render_failure(unit, exc)])
+    out.objects = len(objects)
+    return objects, []
+
+
+def run_unit(unit, config, lint_options: dict, render_options: RenderOptions, max_file_size: int, keep_objects=False) -> UnitResult:
+    """Render or load ``unit`` and lint its objects in a context of their own."""
+    from kubeplan.linter.engine import LintContext, lint
+
+    out = UnitResult(unit)
+    objects, load_findings = read_unit(unit, render_options, max_file_size, out)
     ctx = LintContext(objects, config, lint_options)
     result = lint(ctx, load_findings)
     out.findings = result.findings
@@ -175,7 +180,9 @@ def run_unit(unit, config, lint_options: dict, render_options: RenderOptions, ma
         out.findings.sort(key=Finding.sort_key)
         out.suppressed.sort(key=Finding.sort_key)
     subjects = [Finding("", "", "", obj.locate(), obj.ref) for obj in objects]
-    out.subjects = [(f.location.file, f.object) for f in (_spell_like(unit, subjects) if unit.kind != "manifests" else subjects)]
+    if unit.kind != "manifests":
+        _spell_like(unit, subjects)
+    out.subjects = [(f.location.file, f.object) for f in subjects]
     if keep_objects:
         out.manifests = objects
     return out
