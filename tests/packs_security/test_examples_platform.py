@@ -74,3 +74,21 @@ def test_no_false_alarms_on_what_the_example_does_right(findings):
 
 def test_output_does_not_depend_on_the_hash_seed():
     assert lint_json("1") == lint_json("12345")
+
+
+def test_malformed_objects_are_not_a_crash(family):
+    from kubeplan.linter import netpol_analysis, rbac_analysis
+
+    assert family(rbac_analysis, "malformed.yaml") == []
+    rules = [f.rule for f in family(netpol_analysis, "malformed.yaml")]
+    assert rules == ["netpol-no-default-deny-egress"]  # the Deployment's namespace, rightly
+
+
+def test_lint_of_malformed_objects_exits_with_findings_not_a_traceback():
+    from conftest import FIXTURES
+
+    done = subprocess.run(
+        [sys.executable, "-m", "kubeplan", "lint", os.path.join(FIXTURES, "malformed.yaml")],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr

@@ -179,7 +179,8 @@ class Inventory:
         for w in self.workloads:
             self.by_namespace.setdefault(w.namespace, []).append(w)
             for key, value in w.labels.items():
-                self.by_label.setdefault((w.namespace, key, value), []).append(w)
+                if isinstance(value, str):
+                    self.by_label.setdefault((w.namespace, key, value), []).append(w)
         self.policies_by_namespace: dict = {}
         for policy, obj in self.policies:
             self.policies_by_namespace.setdefault(policy.namespace, []).append((policy, obj))
@@ -190,7 +191,7 @@ class Inventory:
         """Workloads of ``namespace`` whose pod labels ``selector`` matches."""
         from kubeplan.analysis.selectors import label_selector_matches
 
-        if not isinstance(selector, dict):
+        if not well_formed(selector):
             return []
         match_labels = selector.get("matchLabels")
         candidates = self.by_namespace.get(namespace, [])
@@ -208,13 +209,14 @@ class Inventory:
     def namespaces_matching(self, selector) -> list:
         from kubeplan.analysis.selectors import label_selector_matches
 
-        if not isinstance(selector, dict):
+        if not well_formed(selector):
             return []
         if self._ns_by_label is None:
             self._ns_by_label = {}
             for ns in sorted(self.ns_labels):
                 for key, value in self.ns_labels[ns].items():
-                    self._ns_by_label.setdefault((key, value), []).append(ns)
+                    if isinstance(value, str):
+                        self._ns_by_label.setdefault((key, value), []).append(ns)
         candidates = sorted(self.ns_labels)
         match_labels = selector.get("matchLabels")
         if isinstance(match_labels, dict) and match_labels:
@@ -223,6 +225,23 @@ class Inventory:
 
     def locate_workload(self, w):
         return self.workload_objects.get((w.namespace, w.kind, w.name))
+
+
+def well_formed(selector) -> bool:
+    """A label selector the API would accept in shape: string matchLabels, a list of
+    requirement maps. Malformed ones (the schema family reports them) select nothing here."""
+    if not isinstance(selector, dict):
+        return False
+    labels = selector.get("matchLabels")
+    if labels is not None and not (isinstance(labels, dict) and all(isinstance(v, str) for v in labels.values())):
+        return False
+    exprs = selector.get("matchExpressions")
+    if exprs is not None and not (
+        isinstance(exprs, list)
+        and all(isinstance(e, dict) and isinstance(e.get("values") or [], list) for e in exprs)
+    ):
+        return False
+    return True
 
 
 def _is_default_deny(policy, direction: str) -> bool:
@@ -277,7 +296,7 @@ def _unselected(inv: Inventory) -> list:
 def _dangling(inv: Inventory) -> list:
     findings = []
     for policy, obj in inv.policies:
-        if not policy.pod_selector or policy.namespace not in inv.by_namespace:
+        if not policy.pod_selector or not well_formed(policy.pod_selector) or policy.namespace not in inv.by_namespace:
             continue
         if not inv.selected(policy):
             findings.append(
@@ -302,12 +321,12 @@ def _names_outside_input(selector: dict, known) -> bool:
     for expr in selector.get("matchExpressions") or []:
         if isinstance(expr, dict) and expr.get("key") == _NAME_LABEL and expr.get("operator") == "In":
             names.extend(expr.get("values") or [])
-    return any(name not in known for name in names)
+    return any(not isinstance(name, str) or name not in known for name in names)
 
 
 def _peer_problem(inv: Inventory, policy, peer: dict) -> str:
     """Why ``peer`` selects nothing in the input ('' when it selects something or we cannot tell)."""
-    if not isinstance(peer, dict) or "ipBlock" in peer:
+    if not isinstance(peer, dict) or "ipBlock" in peer or not _peer_selectors_ok(peer):
         return ""
     pod_sel = peer.get("podSelector")
     ns_sel = peer.get("namespaceSelector")
@@ -352,6 +371,10 @@ def _peers(inv: Inventory) -> list:
     return findings
 
 
+def _peer_selectors_ok(peer: dict) -> bool:
+    return all(peer.get(k) is None or well_formed(peer.get(k)) for k in ("podSelector", "namespaceSelector"))
+
+
 def _kube_dns():
     from kubeplan.analysis.netpol import Workload
 
@@ -367,7 +390,9 @@ def _allows_dns(policy, dns, ns_labels) -> bool:
     for rule in policy.egress:
         peers = rule.get("to")
         reaches = not peers or any(
-            isinstance(p, dict) and ("ipBlock" in p or _peer_matches(p, policy.namespace, dns, ns_labels)) for p in peers
+            isinstance(p, dict)
+            and ("ipBlock" in p or (_peer_selectors_ok(p) and _peer_matches(p, policy.namespace, dns, ns_labels)))
+            for p in peers
         )
         if not reaches:
             continue
@@ -462,7 +487,7 @@ def _egress_targets(inv: Inventory, policy, peers) -> list:
         return []  # every destination, in the cluster or not: cannot say which
     out = []
     for peer in peers:
-        if not isinstance(peer, dict) or "ipBlock" in peer:
+        if not isinstance(peer, dict) or "ipBlock" in peer or not _peer_selectors_ok(peer):
             continue
         ns_sel = peer.get("namespaceSelector")
         namespaces = [policy.namespace] if ns_sel is None else inv.namespaces_matching(ns_sel)

@@ -155,7 +155,7 @@ class Permissions:
         self.by_subject: dict = {}  # ("User", name) | ("Group", name) | ("ServiceAccount", ns, name) -> [binding]
         for binding in model.bindings:
             _kind, ns, _name, data, _obj = binding
-            for subject in data.get("subjects") or []:
+            for subject in _subjects(data):
                 key = _subject_key(subject, ns)
                 if key is not None:
                     bucket = self.by_subject.setdefault(key, [])
@@ -179,7 +179,7 @@ class Permissions:
         for key in keys:
             bindings.extend(self.by_subject.get(key, ()))
         for kind, ns, name, data, _obj in bindings:
-            role_ref = data.get("roleRef") or {}
+            role_ref = _role_ref(data)
             scope = ns if kind == "RoleBinding" else ""
             via = f"{kind} {ns + '/' if ns else ''}{name} -> {role_ref.get('kind', '')} {role_ref.get('name', '')}"
             for what in self.role_grants(kind, role_ref, ns):
@@ -195,6 +195,8 @@ class Permissions:
         Cached per role: many bindings share one (large, aggregated) role."""
         from kubeplan.analysis.rbac import rule_allows
 
+        if not role_ref:
+            return ()
         role_kind, role_name = role_ref.get("kind"), role_ref.get("name")
         key = (binding_kind, role_kind, role_name, namespace if role_kind == "Role" else "")
         cached = self._roles.get(key)
@@ -228,11 +230,25 @@ class Permissions:
         return self.reaches((key,)) if key else []
 
 
+def _role_ref(data: dict) -> dict:
+    """The binding's roleRef with string kind and name, or {} (bad input refers to nothing)."""
+    ref = data.get("roleRef")
+    if isinstance(ref, dict) and isinstance(ref.get("kind"), str) and isinstance(ref.get("name"), str):
+        return ref
+    return {}
+
+
+def _subjects(data: dict) -> list:
+    """The binding's subjects list, positions kept (entries may still be malformed)."""
+    subjects = data.get("subjects")
+    return subjects if isinstance(subjects, list) else []
+
+
 def _subject_key(subject, binding_namespace: str):
     if not isinstance(subject, dict):
         return None
     kind, name = subject.get("kind"), subject.get("name")
-    if not isinstance(name, str):
+    if not isinstance(name, str) or not isinstance(subject.get("namespace") or "", str):
         return None
     if kind == "ServiceAccount":
         return ("ServiceAccount", subject.get("namespace") or binding_namespace, name)
@@ -274,7 +290,7 @@ def _secrets_cluster_wide(model) -> list:
     for kind, _ns, name, data, obj in model.bindings:
         if kind != "ClusterRoleBinding":
             continue
-        role_ref = data.get("roleRef") or {}
+        role_ref = _role_ref(data)
         role_name = role_ref.get("name", "")
         if (role_ref.get("kind"), role_name) not in per_role:
             rules = model.role_rules(role_ref, "") or []
@@ -283,7 +299,7 @@ def _secrets_cluster_wide(model) -> list:
         verbs, source = per_role[(role_ref.get("kind"), role_name)]
         if not verbs:
             continue
-        subjects = [s for s in data.get("subjects") or [] if isinstance(s, dict)]
+        subjects = [s for s in _subjects(data) if isinstance(s, dict)]
         if not subjects:
             continue
         who = ", ".join(_subject_text(s, "") for s in subjects)
@@ -333,7 +349,7 @@ def _accounts(objects, model) -> dict:
                 name = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
                 out.setdefault(obj.namespace or "default", set()).add(str(name))
     for _kind, ns, _name, data, _obj in model.bindings:
-        for subject in data.get("subjects") or []:
+        for subject in _subjects(data):
             key = _subject_key(subject, ns)
             if key and key[0] == "ServiceAccount":
                 out.setdefault(key[1], set()).add(key[2])
@@ -351,11 +367,11 @@ def _pod_create_escalation(model, perms: Permissions, objects) -> list:
     }
     findings = []
     for kind, ns, name, data, obj in model.bindings:
-        role_ref = data.get("roleRef") or {}
+        role_ref = _role_ref(data)
         if "create pods" not in perms.role_grants(kind, role_ref, ns):
             continue
         namespaces = [ns] if kind == "RoleBinding" else sorted(risky)
-        for i, subject in enumerate(data.get("subjects") or []):
+        for i, subject in enumerate(_subjects(data)):
             if not isinstance(subject, dict) or _subject_key(subject, ns) is None:
                 continue
             own = perms.of_subject(subject, ns)
