@@ -49,7 +49,8 @@ class WhatIf:
 
 
 def _controller(pod: dict) -> dict | None:
-    for ref in (pod.get("metadata") or {}).get("ownerReferences") or []:
+    refs = (pod.get("metadata") or {}).get("ownerReferences")
+    for ref in refs if isinstance(refs, list) else []:
         if isinstance(ref, dict) and ref.get("controller"):
             return ref
     return None

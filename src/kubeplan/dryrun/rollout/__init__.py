@@ -17,7 +17,7 @@ from kubeplan.errors import KubeplanError
 
 from .diff import WORKLOAD_KINDS, classify, current_state
 from .sim import World, pod_key
-from .steps import Rollout, StrategyError
+from .steps import Rollout, StrategyError, mapping
 
 
 def replaced_pods(objects: list, cluster, current_objects: list = ()) -> set:
@@ -76,7 +76,7 @@ def _rollout(obj, state, world, cluster, seed) -> Rollout:
         if change == "updated":
             deployment.simulate(rollout, spec, world, state.pods, new, footprint)
         else:
-            rollout.strategy = (spec.get("strategy") or {}).get("type") or "RollingUpdate"
+            rollout.strategy = mapping(spec.get("strategy"), "spec.strategy").get("type") or "RollingUpdate"
             if change != "unchanged":
                 deployment.scale(rollout, world, state.pods, new, footprint)
     elif obj.kind == "StatefulSet":

@@ -14,13 +14,13 @@ OnDelete: pods are replaced only when deleted; nodes without a daemon pod get a 
 
 from __future__ import annotations
 
-from .steps import Rollout, Step, StrategyError, Tracker, scaled_value, stall
+from .steps import Rollout, Step, StrategyError, Tracker, mapping, scaled_value, stall
 from .sim import pod_key
 
 
 def budgets(rolling: dict | None, desired: int) -> tuple[int, int]:
     """(maxSurge, maxUnavailable) in nodes."""
-    rolling = rolling or {}
+    rolling = mapping(rolling, "spec.updateStrategy.rollingUpdate")
     surge = scaled_value(rolling.get("maxSurge", 0), desired, True, "spec.updateStrategy.rollingUpdate.maxSurge")
     unavailable = scaled_value(rolling.get("maxUnavailable", 1), desired, True, "spec.updateStrategy.rollingUpdate.maxUnavailable")
     if desired > 0 and surge == 0 and unavailable == 0:
@@ -42,7 +42,7 @@ def pinned_node(pod: dict) -> str | None:
 
 
 def simulate(rollout: Rollout, spec: dict, world, current: list, new_pods: list, old_revision: set, footprint) -> None:
-    strategy = spec.get("updateStrategy") or {}
+    strategy = mapping(spec.get("updateStrategy"), "spec.updateStrategy")
     kind = strategy.get("type") or "RollingUpdate"
     rollout.strategy = kind
     if kind not in ("RollingUpdate", "OnDelete"):

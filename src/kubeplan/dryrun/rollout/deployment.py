@@ -14,7 +14,7 @@ Recreate: every old pod is deleted, then all new pods are created.
 
 from __future__ import annotations
 
-from .steps import Rollout, Step, StrategyError, Tracker, scaled_value, stall
+from .steps import Rollout, Step, StrategyError, Tracker, mapping, scaled_value, seconds, stall
 from .sim import pod_key
 
 DEFAULT_SURGE = "25%"
@@ -23,7 +23,7 @@ DEFAULT_UNAVAILABLE = "25%"
 
 def fenceposts(rolling: dict | None, replicas: int) -> tuple[int, int]:
     """(maxSurge, maxUnavailable) in pods for ``spec.strategy.rollingUpdate``."""
-    rolling = rolling or {}
+    rolling = mapping(rolling, "spec.strategy.rollingUpdate")
     surge_value = rolling.get("maxSurge", DEFAULT_SURGE)
     unavailable_value = rolling.get("maxUnavailable", DEFAULT_UNAVAILABLE)
     surge = scaled_value(surge_value, replicas, True, "spec.strategy.rollingUpdate.maxSurge")
@@ -37,13 +37,13 @@ def fenceposts(rolling: dict | None, replicas: int) -> tuple[int, int]:
 def simulate(rollout: Rollout, spec: dict, world, old_pods: list, new_pods: list, footprint) -> None:
     """Run the rollout of ``new_pods`` (pod dicts of the new ReplicaSet, in creation order)
     replacing ``old_pods`` (pod dicts on the cluster) on ``world``."""
-    strategy = spec.get("strategy") or {}
+    strategy = mapping(spec.get("strategy"), "spec.strategy")
     kind = strategy.get("type") or "RollingUpdate"
     replicas = len(new_pods)
     rollout.strategy = kind
     for key in ("minReadySeconds", "progressDeadlineSeconds"):
         if key in spec:
-            rollout.settings[key] = spec[key]
+            rollout.settings[key] = seconds(spec[key], f"spec.{key}")
     if spec.get("minReadySeconds"):
         rollout.notes.append(
             f"minReadySeconds {spec['minReadySeconds']}: each new pod counts as available only "

@@ -30,7 +30,8 @@ def _meta(data: dict) -> dict:
 
 
 def _controller(data: dict) -> dict | None:
-    for ref in _meta(data).get("ownerReferences") or []:
+    refs = _meta(data).get("ownerReferences")
+    for ref in refs if isinstance(refs, list) else []:
         if isinstance(ref, dict) and ref.get("controller"):
             return ref
     return None
@@ -126,8 +127,13 @@ def classify(kind: str, current: Current, new_template: dict, new_replicas: int 
     if current.obj is None and not current.pods:
         return "created", False, [], set()
     label = _REVISION_LABEL[kind]
-    if current.template is not None and isinstance(current.template, dict):
-        fields = template_changes(current.template, new_template)
+    fields = None
+    if isinstance(current.template, dict):
+        try:
+            fields = template_changes(current.template, new_template)
+        except (TypeError, AttributeError, ValueError, KeyError):
+            fields = None  # a snapshot template of odd shape: fall back to the revision labels
+    if fields is not None:
         changed = bool(fields)
     else:
         revisions = {(_meta(p).get("labels") or {}).get(label) for p in current.pods}

@@ -14,17 +14,17 @@ someone deletes them. Only missing ordinals are created (from the new template).
 
 from __future__ import annotations
 
-from .steps import Rollout, Step, StrategyError, Tracker, scaled_value, stall
+from .steps import Rollout, Step, StrategyError, Tracker, mapping, scaled_value, stall
 from .sim import pod_key
 
 
 def max_unavailable(rolling: dict | None, replicas: int) -> int:
-    value = (rolling or {}).get("maxUnavailable", 1)
+    value = mapping(rolling, "spec.updateStrategy.rollingUpdate").get("maxUnavailable", 1)
     return max(1, scaled_value(value, replicas, True, "spec.updateStrategy.rollingUpdate.maxUnavailable"))
 
 
 def partition(rolling: dict | None) -> int:
-    value = (rolling or {}).get("partition", 0)
+    value = mapping(rolling, "spec.updateStrategy.rollingUpdate").get("partition", 0)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise StrategyError("spec.updateStrategy.rollingUpdate.partition: must be an integer greater than or equal to 0")
     return value
@@ -38,7 +38,7 @@ def ordinal(name: str, set_name: str) -> int | None:
 def simulate(rollout: Rollout, spec: dict, world, current: list, new_pods: list, old_revision: set, footprint) -> None:
     """``current``: the set's pods on the cluster; ``new_pods``: every pod of the new
     revision by ordinal; ``old_revision``: names of current pods whose template differs."""
-    strategy = spec.get("updateStrategy") or {}
+    strategy = mapping(spec.get("updateStrategy"), "spec.updateStrategy")
     kind = strategy.get("type") or "RollingUpdate"
     rolling = strategy.get("rollingUpdate")
     ordered = (spec.get("podManagementPolicy") or "OrderedReady") == "OrderedReady"

@@ -36,6 +36,21 @@ def scaled_value(value, total: int, round_up: bool, field_name: str) -> int:
     raise StrategyError(f"{field_name}: must be an integer or a percentage, got {value!r}")
 
 
+def mapping(value, field_name: str) -> dict:
+    """A strategy block: absent is empty, anything but a mapping is an error."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise StrategyError(f"{field_name}: must be a mapping")
+    return value
+
+
+def seconds(value, field_name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise StrategyError(f"{field_name}: must be an integer greater than or equal to 0")
+    return value
+
+
 @dataclass
 class Step:
     number: int
