@@ -50,6 +50,10 @@ def _inline_lists(res: Resource, require_name: bool) -> list[Resource]:
 def _check_object(res: Resource, require_name: bool) -> None:
     where = res.source.file
     line = res.source.line
+    meta = res.data.get("metadata")
+    if isinstance(meta, dict) and "annotations" in meta and not meta["annotations"]:
+        # kustomize's reader sets and clears its own annotations, which drops an empty map
+        del meta["annotations"]
     if not res.kind:
         raise KubeplanError("missing Resource metadata: kind is required", where, line)
     meta = res.data.get("metadata")
