@@ -17,6 +17,10 @@ JSON (``Plan.to_json``), version 1::
                     }],
      "nodes": [{"name", "allocatable": {"cpu", "memory", "pods"},
                 "requested": {"cpu", "memory", "pods"}}]}       # cpu in millicores, memory in bytes
+
+Optional keys, present only when there is something in them: ``autoscaling``,
+``rollouts`` and ``nodesBefore`` (``kubeplan.dryrun.rollout``), ``whatIfs``
+(``kubeplan.dryrun.whatif``); docs/plan.md describes them.
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from kubeplan.errors import KubeplanError
 
-RESOURCES = ("cpu", "memory")
 
 
 @dataclass
@@ -40,7 +39,7 @@ class World:
     def __init__(self, cluster, config=None, seed=None, without=(), cordoned=(), extra_nodes=()):
         from kubeplan.dryrun.admission import Admission
         from kubeplan.dryrun.plan import _priority_classes
-        from kubeplan.dryrun.scheduler.config import build_profile, default_config
+        from kubeplan.dryrun.scheduler.config import default_config
         from kubeplan.dryrun.scheduler.handle import Handle
         from kubeplan.dryrun.scheduler.podinfo import PodSpecError, pod_info
         from kubeplan.dryrun.scheduler.snapshot import NodeSpecError, Snapshot
