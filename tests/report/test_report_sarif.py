@@ -82,3 +82,17 @@ def test_rendered_findings_point_at_the_template_with_the_rendered_output_relate
     assert physical["artifactLocation"]["uri"] == "charts/web/templates/deployment.yaml"
     assert physical["region"]["startLine"] == 16
     assert result["relatedLocations"][0]["message"]["text"] == "rendered output"
+
+
+def test_every_family_table_and_policy_pack_describes_its_rules():
+    from kubeplan.linter.schema import RULES
+    from kubeplan.pipeline.rules import BUILTIN_RULES, rule_table
+
+    wanted = set(RULES) | set(BUILTIN_RULES) | {"pss-privileged", "no-such-rule"}
+    table = rule_table(wanted)
+    assert set(table) == wanted
+    assert table["schema-type"].severity == "error" and "wrong type" in table["schema-type"].summary
+    assert table["render-failed"].doc
+    assert table["no-such-rule"].summary == "kubeplan rule no-such-rule"
+    for info in table.values():
+        assert info.severity in ("error", "warning", "info") and info.summary

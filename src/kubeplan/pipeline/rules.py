@@ -2,7 +2,7 @@
 one-line summary and a longer doc, collected from each family where it is defined.
 
 - loading and the pipeline itself: ``BUILTIN_RULES`` below;
-- the schema family: ``kubeplan.linter.schema.RULES``;
+- the lint families with a ``RULES`` table (schema, RBAC, network, deprecations, ...);
 - policies (PSS pack, other packs, user ``--policy`` files): ``spec.summary``/``spec.doc``
   through ``kubeplan.linter.cel.catalog``.
 A rule found in no table still gets an entry (its ID), so a report never drops a finding.
@@ -34,10 +34,28 @@ class RuleInfo:
     doc: str = ""
 
 
-def _schema_rules() -> dict:
-    from kubeplan.linter.schema import RULES
+def _family_rules() -> dict:
+    """Rules of every lint family module with a ``RULES`` table: ID -> (severity, text) or
+    (severity, category, summary, doc)."""
+    import importlib
+    import importlib.util
 
-    return {rule: RuleInfo(rule, severity, text, text) for rule, (severity, text) in RULES.items()}
+    from kubeplan.linter.engine import FAMILIES
+
+    out = {}
+    for name in FAMILIES:
+        if importlib.util.find_spec(name) is None:
+            continue
+        table = getattr(importlib.import_module(name), "RULES", None)
+        if not isinstance(table, dict):
+            continue
+        for rule, entry in table.items():
+            if not isinstance(entry, tuple) or len(entry) < 2:
+                continue
+            texts = [str(t) for t in entry[1:]]
+            summary = texts[-2] if len(texts) >= 3 else texts[0]
+            out[rule] = RuleInfo(rule, str(entry[0]), " ".join(summary.split()), texts[-1].strip())
+    return out
 
 
 def _policy_rules(policy_paths) -> dict:
@@ -59,7 +77,7 @@ def rule_table(rule_ids, policy_paths=()) -> dict:
     wanted = sorted(set(rule_ids))
     table = {rule: RuleInfo(rule, *texts) for rule, texts in BUILTIN_RULES.items()}
     if any(rule not in table for rule in wanted):
-        table.update(_schema_rules())
+        table.update({k: v for k, v in _family_rules().items() if k not in table})
     if any(rule not in table for rule in wanted):
         table.update({k: v for k, v in _policy_rules(policy_paths).items() if k not in table})
     return {rule: table.get(rule) or RuleInfo(rule, "error", f"kubeplan rule {rule}") for rule in wanted}
