@@ -30,7 +30,7 @@ def test_stalled_rollout_exits_1_with_rollouts_in_json(tmp_path):
     assert rollout["workload"] == {"kind": "Deployment", "namespace": "default", "name": "web"}
     assert rollout["change"] == "updated" and rollout["changedFields"] == ["spec.containers[app].image"]
     assert rollout["verdict"]["result"] == "stalls" and rollout["verdict"]["stalledAtStep"] == 1
-    assert rollout["verdict"]["lacks"] == {"cpu": 400, "memory": 134217728}
+    assert rollout["verdict"]["lacks"] == {"cpu": 200}
     step = rollout["steps"][0]
     assert {k: step[k] for k in ("oldReady", "newReady", "surging", "unavailable")} == {
         "oldReady": 4, "newReady": 0, "surging": 1, "unavailable": 0}

@@ -1,6 +1,6 @@
 """StatefulSet rollouts: reverse ordinal order, partition, maxUnavailable, OnDelete, stalls."""
 
-from rollout_helpers import node, rollouts, running_statefulset, statefulset
+from rollout_helpers import bound_pod, node, rollouts, running_statefulset, statefulset
 
 RU = "RollingUpdate"
 
@@ -47,7 +47,18 @@ def test_recreated_pod_that_no_longer_fits_stalls(tmp_path):
     _, (r,) = rollouts(tmp_path, cluster, [statefulset("db", 2, image="app:1", cpu="1500m")])
     assert r.stalled and r.stalled_at == 1
     assert r.steps[0].deleted == ["db-1"] and r.steps[0].pending[0]["pod"] == "db-1"
-    assert "Insufficient cpu" in r.message and r.lacks["cpu"] == 1500
+    # 1500m never fits a 1-cpu node: no amount of free room there helps
+    assert "Insufficient cpu" in r.message and r.lacks == {}
+    assert any("more than a whole node has" in n for n in r.notes)
+
+
+def test_stall_names_the_capacity_missing(tmp_path):
+    nodes = [node("a", cpu="2"), node("b", cpu="2")]
+    cluster = nodes + running_statefulset("db", 2, ["a", "b"], cpu="500m")
+    cluster += [bound_pod("filler-a", "filler", "a", cpu="1200m"), bound_pod("filler-b", "filler", "b", cpu="1200m")]
+    _, (r,) = rollouts(tmp_path, cluster, [statefulset("db", 2, image="app:1", cpu="1")])
+    # db-1 on b: 800m free once the old pod is gone, 1 cpu asked: 200m short
+    assert r.stalled and r.lacks == {"cpu": 200}
 
 
 def test_ordered_ready_scale_up_stops_at_the_first_pending(tmp_path):

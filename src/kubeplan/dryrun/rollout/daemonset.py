@@ -77,14 +77,14 @@ def simulate(rollout: Rollout, spec: dict, world, current: list, new_pods: list,
             created.append(placed.name)
             if placed.node is None:
                 pending.append({"pod": placed.name, "message": placed.message})
-                requests.append(footprint(new_on[node]))
+                requests.append(new_on[node])
             else:
                 running_new.add(node)
                 tracker.add(footprint(new_on[node]))
         s = step("create on nodes without a daemon pod", pending, created, deleted)
         rollout.steps.append(s)
         if pending:
-            stall(rollout, s, requests)
+            stall(rollout, s, requests, world)
             rollout.peak_extra = tracker.extra()
             return
     if kind == "OnDelete":
@@ -107,7 +107,7 @@ def simulate(rollout: Rollout, spec: dict, world, current: list, new_pods: list,
                 created.append(placed.name)
                 if placed.node is None:
                     pending.append({"pod": placed.name, "message": placed.message})
-                    requests.append(footprint(new_on[node]))
+                    requests.append(new_on[node])
                 else:
                     tracker.add(footprint(new_on[node]))
             surging = len(created) - len(pending)
@@ -131,13 +131,13 @@ def simulate(rollout: Rollout, spec: dict, world, current: list, new_pods: list,
                 created.append(placed.name)
                 if placed.node is None:
                     pending.append({"pod": placed.name, "message": placed.message})
-                    requests.append(footprint(new_on[node]))
+                    requests.append(new_on[node])
                 else:
                     running_new.add(node)
                     tracker.add(footprint(new_on[node]))
             s = step(f"replace on {', '.join(batch)}", pending, created, deleted)
         rollout.steps.append(s)
         if pending:
-            stall(rollout, s, requests)
+            stall(rollout, s, requests, world)
             break
     rollout.peak_extra = tracker.extra()

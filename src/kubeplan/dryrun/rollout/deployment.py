@@ -83,14 +83,14 @@ def _recreate(rollout, world, old_pods, new_pods, footprint, tracker) -> None:
         created.append(placed.name)
         if placed.node is None:
             pending.append({"pod": placed.name, "message": placed.message})
-            pending_requests.append(footprint(pod))
+            pending_requests.append(pod)
         else:
             ready += 1
             tracker.add(footprint(pod))
     step = Step(2, f"scale new ReplicaSet to {desired}", 0, ready, 0, desired - ready, pending, created)
     rollout.steps.append(step)
     if pending:
-        stall(rollout, step, pending_requests)
+        stall(rollout, step, pending_requests, world)
 
 
 def _rolling(rollout, world, old_pods, new_pods, surge, unavailable, footprint, tracker) -> None:
@@ -163,7 +163,7 @@ def _rolling(rollout, world, old_pods, new_pods, surge, unavailable, footprint, 
             if not rollout.steps:
                 step.action = "no progress"
                 rollout.steps.append(step)
-            stall(rollout, rollout.steps[-1], [footprint(p) for p in pending])
+            stall(rollout, rollout.steps[-1], pending, world)
             return
 
 
@@ -191,7 +191,7 @@ def scale(rollout: Rollout, world, current: list, new_pods: list, footprint) -> 
             created.append(placed.name)
             if placed.node is None:
                 pending.append({"pod": placed.name, "message": placed.message})
-                pending_requests.append(footprint(pod))
+                pending_requests.append(pod)
             else:
                 tracker.add(footprint(pod))
     else:
@@ -204,5 +204,5 @@ def scale(rollout: Rollout, world, current: list, new_pods: list, footprint) -> 
     step = Step(1, _action(created, deleted) or "none", 0, running, 0, max(0, desired - running), pending, created, deleted)
     rollout.steps.append(step)
     if pending:
-        stall(rollout, step, pending_requests)
+        stall(rollout, step, pending_requests, world)
     rollout.peak_extra = tracker.extra()

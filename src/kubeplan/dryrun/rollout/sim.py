@@ -128,6 +128,57 @@ class World:
         self.pods[key] = pi
         return Placed(key[1], outcome.node, "", victims)
 
+    def shortfall(self, pods: list) -> tuple[dict, list]:
+        """What the cluster lacks for ``pods`` (pending, in order): each goes to the node
+        that needs the least added (cpu and memory as shares of the node) among the nodes
+        whose only objection is NodeResourcesFit, and what it lacks there is summed (then
+        taken as given, so the next pod sees that node fuller). Returns (resource ->
+        amount, names of pods no node would take for other reasons or that are larger
+        than any node)."""
+        from kubeplan.dryrun.scheduler.scheduler import FitError
+
+        snap = self.snapshot
+        free = {r: (snap.alloc[r] - snap.requested_array(r)).astype("int64") for r in ("cpu", "memory")}
+        free["pods"] = (snap.alloc["pods"] - snap.pod_count).astype("int64")
+        total: dict = {}
+        other = []
+        for pod in pods:
+            scheduler = self.schedulers.get((pod.get("spec") or {}).get("schedulerName") or "default-scheduler")
+            try:
+                pi = self._pod_info(pod, self.classes, self._next_seq(), snap.templates)
+            except self._spec_error:
+                continue
+            record = {"filter": {}, "score": {}, "finalScore": {}}
+            try:
+                scheduler.find_nodes_that_fit(pi, record)
+                continue  # fits now: lacks nothing
+            except FitError:
+                pass
+            except AttributeError:  # no scheduler for it
+                other.append(pod_key(pod)[1])
+                continue
+            want = {"cpu": pi.template.requests.get("cpu", 0), "memory": pi.template.requests.get("memory", 0), "pods": 1}
+            # a node whose only objection is capacity, and big enough for the pod when empty
+            candidates = [snap.index[name] for name, verdicts in record["filter"].items()
+                          if [p for p, v in verdicts.items() if v != "passed"] == ["NodeResourcesFit"]
+                          and all(want[r] <= int(snap.alloc[r][snap.index[name]]) for r in want)]
+            if not candidates:
+                other.append(pod_key(pod)[1])
+                continue
+
+            def cost(i):
+                lack = {r: max(0, want[r] - int(free[r][i])) for r in want}
+                share = sum(lack[r] / max(1, int(snap.alloc[r][i])) for r in want)
+                return share, i, lack
+
+            _, best, lack = min(cost(i) for i in candidates)
+            for resource, amount in lack.items():
+                if amount:
+                    total[resource] = total.get(resource, 0) + amount
+            for resource in want:
+                free[resource][best] -= want[resource]
+        return total, other
+
     def remove(self, key: tuple) -> None:
         pi = self.pods.pop(key, None)
         if pi is not None and pi.node >= 0:

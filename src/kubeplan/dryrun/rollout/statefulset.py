@@ -79,7 +79,7 @@ def simulate(rollout: Rollout, spec: dict, world, current: list, new_pods: list,
             created.append(placed.name)
             if placed.node is None:
                 pending.append({"pod": placed.name, "message": placed.message})
-                pending_requests.append(footprint(pod))
+                pending_requests.append(pod)
             else:
                 by_ordinal[o] = pod
                 running.add(o)
@@ -89,7 +89,7 @@ def simulate(rollout: Rollout, spec: dict, world, current: list, new_pods: list,
         step = Step(number, "scale", old_ready, new_ready, 0, unavailable, pending, created, deleted)
         rollout.steps.append(step)
         if pending:
-            stall(rollout, step, pending_requests)
+            stall(rollout, step, pending_requests, world)
             rollout.peak_extra = tracker.extra()
             return
 
@@ -124,7 +124,7 @@ def simulate(rollout: Rollout, spec: dict, world, current: list, new_pods: list,
             created.append(placed.name)
             if placed.node is None:
                 pending.append({"pod": placed.name, "message": placed.message})
-                pending_requests.append(footprint(pod))
+                pending_requests.append(pod)
             else:
                 by_ordinal[o] = pod
                 running.add(o)
@@ -135,6 +135,6 @@ def simulate(rollout: Rollout, spec: dict, world, current: list, new_pods: list,
         rollout.steps.append(step)
         if pending:
             # the pods stay down: the budget of unavailable pods is spent, nothing else moves
-            stall(rollout, step, pending_requests)
+            stall(rollout, step, pending_requests, world)
             break
     rollout.peak_extra = tracker.extra()

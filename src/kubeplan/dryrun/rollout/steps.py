@@ -147,13 +147,16 @@ class Tracker:
         return out
 
 
-def stall(rollout: Rollout, step: Step, pending_requests: list) -> None:
-    """Mark ``rollout`` stalled at ``step``: the first pending pod's message, and what the
-    pending pods request (the free capacity that would let the controller go on)."""
+def stall(rollout: Rollout, step: Step, pending_pods: list, world) -> None:
+    """Mark ``rollout`` stalled at ``step``: the first pending pod's message, and the
+    capacity the pending pods lack (``World.shortfall``)."""
     rollout.result = "stalls"
     rollout.stalled_at = step.number
     rollout.message = step.pending[0]["message"] if step.pending else "no progress possible"
-    lacks: dict = {}
-    for requests in pending_requests:
-        add_requests(lacks, {r: a for r, a in requests.items() if r != "pods"})
+    lacks, other = world.shortfall(pending_pods)
     rollout.lacks = dict(sorted(lacks.items()))
+    if other:
+        rollout.notes.append(
+            f"{len(other)} pending pod(s) fail on every node for reasons other than free capacity, or request "
+            f"more than a whole node has (e.g. {other[0]}): more room on these nodes alone does not place them"
+        )
