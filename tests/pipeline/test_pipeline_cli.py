@@ -140,3 +140,12 @@ def test_collect_objects_reads_inputs_as_lint_does(renderers):
     kinds = sorted((o.kind, o.name) for o in objects)
     assert kinds == [("ConfigMap", "good"), ("ConfigMap", "plain"), ("ConfigMap", "settings-6266dct26c"), ("Deployment", "api"), ("Deployment", "release-name-web")]
     assert findings == []
+
+
+def test_stdin_with_jobs_is_read_in_the_main_process(tmp_path):
+    write(tmp_path, "b.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n")
+    stdin = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, labels: {x: 1}}\n"
+    one = run_kubeplan("lint", "-", "b.yaml", *PRIVILEGED, input=stdin, cwd=tmp_path)
+    two = run_kubeplan("lint", "-", "b.yaml", *PRIVILEGED, "-j", "2", input=stdin, cwd=tmp_path)
+    assert one.stdout == two.stdout
+    assert any(line.startswith("<stdin>:3:") for line in two.stdout.splitlines())

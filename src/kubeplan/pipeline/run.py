@@ -57,6 +57,8 @@ def _run_all(units, config, settings: PipelineSettings) -> list:
     progress = settings.progress
     total = len(units)
     jobs = max(1, min(settings.jobs, total))
+    if any("-" in unit.files for unit in units):
+        jobs = 1  # worker processes do not inherit stdin
     if jobs == 1:
         results = []
         for done, unit in enumerate(units, 1):
