@@ -76,3 +76,15 @@ def test_exclude_globs(tmp_path):
 def test_format_path():
     assert format_path(("spec", "containers", 1, "image")) == "spec.containers[1].image"
     assert format_path(("metadata", "labels", "app.kubernetes.io/name")) == 'metadata.labels["app.kubernetes.io/name"]'
+
+
+def test_a_large_list_loads_in_one_pass(tmp_path):
+    """kubectl get -o yaml prints one List; splitting its positions per item must not rescan
+    the whole document for every item (it once took minutes for 4,000 items)."""
+    items = "".join(f"  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: c{i}\n    data:\n      a: x\n" for i in range(3000))
+    path = tmp_path / "list.yaml"
+    path.write_text("apiVersion: v1\nkind: List\nitems:\n" + items)
+    result = load_paths([str(path)])
+    assert len(result.objects) == 3000
+    assert result.objects[-1].locate(("data", "a")).line == 3 + 6 * 2999 + 6
+    assert result.objects[-1].locate().line == 3 + 6 * 2999 + 1

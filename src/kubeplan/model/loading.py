@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from kubeplan.errors import KubeplanError
 from kubeplan.linter.findings import Finding
 from kubeplan.model.objects import Location, ManifestObject, ObjectRef, SourceMap
-from kubeplan.model.yamlload import FilePositions, LazyPositions, YamlProblem, iter_documents
+from kubeplan.model.yamlload import FilePositions, LazyPositions, ListItemPositions, YamlProblem, iter_documents
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024
@@ -176,8 +176,10 @@ def _add_document(doc, name: str, result: LoadResult) -> None:
     kind = data.get("kind")
     items = data.get("items")
     if isinstance(kind, str) and kind.endswith("List") and "items" in data and isinstance(items, list):
+        split = ListItemPositions(source.positions)  # one pass for all items, not one per item
         for i, item in enumerate(items):
-            item_source = source.rebased(("items", i))
+            # the item's own position is its () entry; the document's start is the fallback
+            item_source = SourceMap(name, doc.index, doc.line, doc.column, LazyPositions(split, i))
             if not isinstance(item, dict):
                 result.invalid_objects += 1
                 result.findings.append(

@@ -451,8 +451,33 @@ class FilePositions:
         return self._docs.get(index, {})
 
 
+class ListItemPositions:
+    """Positions of the items of a ``kind: List`` document, split once for all items (each
+    item's paths lose their ``("items", i)`` prefix)."""
+
+    __slots__ = ("_parent", "_prefix", "_groups")
+
+    def __init__(self, parent: dict, prefix: tuple = ("items",)):
+        self._parent = parent
+        self._prefix = prefix
+        self._groups = None
+
+    def for_document(self, index: int) -> dict:
+        if self._groups is None:
+            groups: dict = {}
+            n = len(self._prefix)
+            prefix = self._prefix
+            for path, position in self._parent.items():
+                if len(path) > n and path[:n] == prefix and isinstance(path[n], int):
+                    groups.setdefault(path[n], {})[path[n + 1:]] = position
+            self._groups = groups
+            self._parent = None
+        return self._groups.get(index, {})
+
+
 class LazyPositions(dict):
-    """A positions dict that fills itself from a FilePositions on first read."""
+    """A positions dict that fills itself on first read from a source with
+    ``for_document(index)`` (a FilePositions, or a ListItemPositions)."""
 
     __slots__ = ("_source", "_index")
 
