@@ -69,9 +69,14 @@ def _run_all(units, config, settings: PipelineSettings) -> list:
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     results = [None] * total
+    # the first unit runs here: schemas and compiled policies are cached in this process
+    # before the pool starts, and workers forked from it start warm
+    results[0] = run_unit(units[0], *args)
+    if progress:
+        progress(1, total, units[0])
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(run_unit, unit, *args): i for i, unit in enumerate(units)}
-        for done, future in enumerate(as_completed(futures), 1):
+        futures = {pool.submit(run_unit, unit, *args): i for i, unit in enumerate(units) if i > 0}
+        for done, future in enumerate(as_completed(futures), 2):
             index = futures[future]
             results[index] = future.result()
             if progress:
