@@ -87,3 +87,23 @@ def test_created_workload_next_to_an_existing_one(tmp_path):
 def test_no_rollouts_when_nothing_exists_yet(tmp_path):
     _, found = rollouts(tmp_path, [node("a")], [deployment("web", 2)])
     assert found == []
+
+
+def test_paused_deployment_does_not_roll_out(tmp_path):
+    cluster = [node("a")] + running_deployment("web", 2, ["a"])
+    _, (r,) = rollouts(tmp_path, cluster, [deployment("web", 2, image="app:1", paused=True)])
+    assert r.change == "updated" and r.steps == [] and not r.stalled
+    assert any(n.startswith("paused") for n in r.notes)
+
+
+def test_placement_plan_keeps_the_pods_of_a_paused_deployment(tmp_path):
+    cluster = [node("a", cpu="1")] + running_deployment("web", 2, ["a"], cpu="400m")
+    plan, _ = rollouts(tmp_path, cluster, [deployment("web", 2, image="app:1", paused=True), deployment("api", 1, cpu="400m")])
+    # the paused Deployment's 800m still run: the new 400m pod does not fit
+    assert [p.node for p in plan.placements] == [None]
+
+
+def test_placement_plan_replaces_the_pods_of_an_updated_deployment(tmp_path):
+    cluster = [node("a", cpu="1")] + running_deployment("web", 2, ["a"], cpu="400m")
+    plan, _ = rollouts(tmp_path, cluster, [deployment("web", 2, image="app:1", cpu="400m")])
+    assert [p.node for p in plan.placements] == ["a", "a"]  # the end state: the old pods are gone

@@ -26,6 +26,8 @@ def replaced_pods(objects: list, cluster, current_objects: list = ()) -> set:
     out = set()
     for obj in objects:
         if obj.kind in WORKLOAD_KINDS and isinstance(obj.data.get("spec"), dict):
+            if obj.kind == "Deployment" and obj.data["spec"].get("paused") is True:
+                continue  # plans no pods, and its current ones stay
             state = current_state(obj.kind, obj.namespace or "default", obj.name, obj.data["spec"], cluster, list(current_objects))
             out.update(pod_key(p) for p in state.pods)
     return out
@@ -59,8 +61,6 @@ def _rollout(obj, state, world, cluster, seed) -> Rollout:
 
     spec = obj.data["spec"]
     new = [p.pod for p in expand([obj], cluster, seed=seed or 0)]
-    if obj.kind == "Deployment" and spec.get("paused") is True:
-        new = []
     label = "pod-template-hash" if obj.kind == "Deployment" else "controller-revision-hash"
     revision = ((new[0].get("metadata") or {}).get("labels") or {}).get(label) if new else None
     template = spec.get("template") if isinstance(spec.get("template"), dict) else {}
@@ -72,7 +72,12 @@ def _rollout(obj, state, world, cluster, seed) -> Rollout:
     def footprint(pod: dict) -> dict:
         return {**world.requests(pod), "pods": 1}
 
-    if obj.kind == "Deployment":
+    if obj.kind == "Deployment" and spec.get("paused") is True:
+        rollout.strategy = mapping(spec.get("strategy"), "spec.strategy").get("type") or "RollingUpdate"
+        rollout.replicas["to"] = rollout.replicas["from"]
+        if change != "unchanged":
+            rollout.notes.append("paused: the controller changes nothing until spec.paused is false")
+    elif obj.kind == "Deployment":
         if change == "updated":
             deployment.simulate(rollout, spec, world, state.pods, new, footprint)
         else:
