@@ -1,72 +1,50 @@
 """Parse trees of CEL expressions kept between runs.
 
-Every run compiles every built-in policy; parsing ~150 expressions with lark costs about
-half a second, which a pre-commit hook pays on each commit. The trees of expressions seen
-before are kept in the user's cache directory (``$XDG_CACHE_HOME/kubeplan``, or
-``$KUBEPLAN_CACHE_DIR``; ``KUBEPLAN_CACHE_DIR=off`` disables it) and read back in a few
-milliseconds. The file holds plain tuples written with ``marshal`` (data only: reading it
-cannot run code), keyed by the expression text and the grammar version, and is replaced
-atomically, so concurrent runs at worst each write a complete file.
+Every run compiles every built-in policy; parsing ~160 expressions with lark costs about
+half a second, which a pre-commit hook would pay on each commit. The tree of an expression
+seen before is kept in the user's cache directory (``$XDG_CACHE_HOME/kubeplan``, or
+``$KUBEPLAN_CACHE_DIR``; ``KUBEPLAN_CACHE_DIR=off`` disables it), one small file per
+expression named by a hash of its text, so a run reads only the trees it needs. Files hold
+plain tuples written with ``marshal`` (data only: reading one cannot run code) and are
+written atomically; a damaged or mismatched file is ignored and rewritten.
 """
 
 from __future__ import annotations
 
-import atexit
+import hashlib
 import marshal
 import os
 import tempfile
 
-_FORMAT = 2
-_MAX_ENTRIES = 2000  # the built-in packs have ~200 expressions; tests and user policies add more
+_FORMAT = 3
 # Single-child precedence levels (expr -> conditionalor -> ... -> primary) that the compiler
-# skips anyway: dropping them makes trees ~10x smaller to keep and to rebuild.
+# skips anyway: dropping them makes trees several times smaller to keep and to rebuild.
 _PASSTHROUGH = frozenset(
     {"expr", "conditionalor", "conditionaland", "relation", "addition", "multiplication", "unary", "member", "primary"}
 )
-_state = {"trees": None, "dirty": False, "path": None}
+_dirs: dict = {}
 
 
-def _cache_path(grammar_digest: str):
+def _directory(grammar_digest: str):
+    if grammar_digest in _dirs:
+        return _dirs[grammar_digest]
     configured = os.environ.get("KUBEPLAN_CACHE_DIR")
     if configured == "off":
+        directory = None
+    else:
+        base = configured or os.path.join(
+            os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "kubeplan"
+        )
+        directory = os.path.join(base, f"cel-trees-{_FORMAT}-{grammar_digest}")
+    _dirs[grammar_digest] = directory
+    return directory
+
+
+def _file(source: str, grammar_digest: str):
+    directory = _directory(grammar_digest)
+    if directory is None:
         return None
-    base = configured or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "kubeplan"
-    )
-    return os.path.join(base, f"cel-trees-{_FORMAT}-{grammar_digest}.marshal")
-
-
-def _load(grammar_digest: str) -> dict:
-    if _state["trees"] is not None:
-        return _state["trees"]
-    path = _cache_path(grammar_digest)
-    trees: dict = {}
-    if path and os.path.isfile(path):
-        try:
-            with open(path, "rb") as fh:
-                loaded = marshal.load(fh)
-            if isinstance(loaded, dict):
-                trees = loaded
-        except (OSError, EOFError, ValueError, TypeError):
-            trees = {}  # a damaged cache is rebuilt
-    _state.update(trees=trees, path=path)
-    atexit.register(_save)
-    return trees
-
-
-def _save() -> None:
-    path = _state["path"]
-    if not _state["dirty"] or not path:
-        return
-    try:
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".cel-trees-")
-        with os.fdopen(fd, "wb") as fh:
-            marshal.dump(_state["trees"], fh)
-        os.replace(tmp, path)
-        _state["dirty"] = False
-    except OSError:
-        pass  # no writable cache directory: every run parses, nothing breaks
+    return os.path.join(directory, hashlib.sha256(source.encode()).hexdigest()[:32] + ".marshal")
 
 
 def _encode(node):
@@ -84,10 +62,7 @@ def _encode(node):
     return (0, str(node.data), [_encode(child) for child in node.children], position)
 
 
-def _decode(item):
-    from lark import Token, Tree
-    from lark.tree import Meta
-
+def _decode(item, Token, Tree, Meta):
     if item[0] == 1:
         _, type_, value, line, column, end_line, end_column, start_pos, end_pos = item
         return Token(type_, value, start_pos, line, column, end_line, end_column, end_pos)
@@ -96,26 +71,40 @@ def _decode(item):
     if position is not None:
         meta.line, meta.column, meta.end_line, meta.end_column, meta.start_pos, meta.end_pos = position
         meta.empty = False
-    return Tree(data, [_decode(child) for child in children], meta)
+    return Tree(data, [_decode(child, Token, Tree, Meta) for child in children], meta)
 
 
 def get(source: str, grammar_digest: str):
     """The cached tree of ``source``, or None."""
-    item = _load(grammar_digest).get(source)
-    if item is None:
+    path = _file(source, grammar_digest)
+    if path is None:
         return None
     try:
-        return _decode(item)
-    except (TypeError, ValueError):
+        with open(path, "rb") as fh:
+            stored_source, item = marshal.loads(fh.read())  # one read; marshal.load(fh) reads piecemeal
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if stored_source != source:
+        return None  # a hash collision or a damaged file: parse again
+    from lark import Token, Tree
+    from lark.tree import Meta
+
+    try:
+        return _decode(item, Token, Tree, Meta)
+    except (TypeError, ValueError, IndexError):
         return None
 
 
 def put(source: str, grammar_digest: str, tree) -> None:
-    trees = _load(grammar_digest)
-    try:
-        trees[source] = _encode(tree)
-    except (AttributeError, TypeError):
+    path = _file(source, grammar_digest)
+    if path is None:
         return
-    while len(trees) > _MAX_ENTRIES:
-        del trees[next(iter(trees))]  # the oldest entry
-    _state["dirty"] = True
+    try:
+        data = marshal.dumps((source, _encode(tree)))
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except (OSError, ValueError, AttributeError, TypeError):
+        pass  # no writable cache: every run parses, nothing breaks
