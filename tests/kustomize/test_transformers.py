@@ -133,7 +133,7 @@ def test_json_patch_operations():
 def test_json_patch_failures():
     with pytest.raises(PatchError, match="test failed"):
         apply_patch({"a": 1}, [{"op": "test", "path": "/a", "value": 2}])
-    with pytest.raises(PatchError, match="remove operation does not apply"):
+    with pytest.raises(PatchError, match="Unable to remove nonexistent key"):
         apply_patch({"a": 1}, [{"op": "remove", "path": "/b"}])
 
 

@@ -30,7 +30,7 @@ def generate(kind: str, entry, options, loader, where: str, line: int) -> Resour
         raise KubeplanError(f"{field}: a generator needs a name", where, line)
     behavior = entry.get("behavior") or ""
     if behavior not in BEHAVIORS:
-        raise KubeplanError(f"{field} {name}: unknown behavior {behavior!r} (create, merge or replace)", where, line)
+        behavior = ""  # kustomize treats an unknown behavior as unspecified, i.e. create
     pairs = _collect(entry, loader, where, line, name, kind)
     data: dict = {}
     binary: dict = {}

@@ -55,7 +55,11 @@ def apply_patch(doc: dict, ops: list) -> dict:
             _remove(doc, parse_pointer(op["from"]), op["from"])
             doc = _add(doc, parse_pointer(path), value, path)
         elif kind == "copy":
-            value = copy.deepcopy(_get(doc, parse_pointer(op["from"]), op["from"], "copy"))
+            # evanphx/json-patch (kustomize's) copies a missing value as null
+            try:
+                value = copy.deepcopy(_get(doc, parse_pointer(op["from"]), op["from"], "copy"))
+            except PatchError:
+                value = None
             doc = _add(doc, parse_pointer(path), value, path)
         elif kind == "test":
             try:
@@ -127,7 +131,7 @@ def _remove(doc, parts, pointer):
     last = parts[-1]
     if isinstance(parent, dict):
         if last not in parent:
-            raise PatchError(f"remove operation does not apply: doc is missing path: \"{pointer}\": missing value")
+            raise PatchError(f"error in remove for path: '{pointer}': Unable to remove nonexistent key: {last}: missing value")
         del parent[last]
     elif isinstance(parent, list):
         del parent[_index(last, len(parent), pointer, "remove")]
@@ -138,14 +142,17 @@ def _remove(doc, parts, pointer):
 def _replace(doc, parts, value, pointer):
     if not parts:
         return value
-    parent = _parent(doc, parts, pointer, "replace")
+    try:
+        parent = _parent(doc, parts, pointer, "replace")
+    except PatchError:
+        raise PatchError(f"replace operation does not apply: doc is missing path: {pointer}: missing value") from None
     last = parts[-1]
     if isinstance(parent, dict):
-        if last not in parent:
-            raise PatchError(f"replace operation does not apply: doc is missing key: {pointer}: missing value")
-        parent[last] = value
+        parent[last] = value  # evanphx/json-patch v4 replaces a missing key by adding it
     elif isinstance(parent, list):
-        parent[_index(last, len(parent), pointer, "replace")] = value
+        if not last.isdigit() or int(last) >= len(parent):
+            raise PatchError(f"replace operation does not apply: doc is missing key: {pointer}: missing value")
+        parent[int(last)] = value
     else:
         raise PatchError(f"replace operation does not apply: doc is missing key: {pointer}: missing value")
     return doc

@@ -82,7 +82,7 @@ def _source_value(resmap, source: dict, origin):
         raise KubeplanError(f"nothing selected by {selector}", origin)
     path = source.get("fieldPath") or DEFAULT_FIELD_PATH
     found = _lookup(matches[0].data, split_path(path))
-    if found in (None, "", {}, []):
+    if found is None or found == {} or found == []:
         raise KubeplanError(f"fieldPath `{path}` is missing for replacement source {selector}", origin)
     options = source.get("options") or {}
     delimiter = options.get("delimiter")

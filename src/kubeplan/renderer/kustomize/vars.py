@@ -9,23 +9,36 @@ from kubeplan.renderer.kustomize.fieldspec import visit
 from kubeplan.renderer.kustomize.resource import Gvk, ResId, split_api_version
 
 
+def _ci(mapping, key: str, default=None):
+    """Go's JSON decoding matches field names case-insensitively."""
+    if not isinstance(mapping, dict):
+        return default
+    if key in mapping:
+        return mapping[key]
+    lower = key.lower()
+    for name, value in mapping.items():
+        if isinstance(name, str) and name.lower() == lower:
+            return value
+    return default
+
+
 def check_var(var, where) -> None:
-    if not isinstance(var, dict) or not var.get("name") or not isinstance(var.get("objref"), dict):
+    if not isinstance(var, dict) or not var.get("name") or not isinstance(_ci(var, "objref"), dict):
         raise KubeplanError("vars: each var needs a name and an objref", where)
 
 
 def _objref_gvk(objref: dict) -> Gvk:
-    group, version = split_api_version(str(objref.get("apiVersion") or ""))
-    group = str(objref.get("group") or group)
-    version = str(objref.get("version") or version)
-    return Gvk(group, version, str(objref.get("kind") or ""))
+    group, version = split_api_version(str(_ci(objref, "apiVersion") or ""))
+    group = str(_ci(objref, "group") or group)
+    version = str(_ci(objref, "version") or version)
+    return Gvk(group, version, str(_ci(objref, "kind") or ""))
 
 
 def var_target_id(var):
-    objref = var["objref"]
+    objref = _ci(var, "objref")
     gvk = _objref_gvk(objref)
-    name = objref.get("name")
-    namespace = objref.get("namespace") or ""
+    name = _ci(objref, "name")
+    namespace = _ci(objref, "namespace") or ""
 
     def matches(rid) -> bool:
         if rid.name != name or rid.gvk != gvk:
@@ -104,8 +117,7 @@ def resolve_vars(acc, where) -> None:
         matched = [r for r in acc.resmap if var["name"] in r.ref_vars]
         if not matched:
             raise KubeplanError(f"var '{var['name']}' cannot be mapped to a field in the set of known resources", origin)
-        field_ref = var.get("fieldref") or {}
-        path = (field_ref.get("fieldpath") if isinstance(field_ref, dict) else None) or "metadata.name"
+        path = _ci(_ci(var, "fieldref"), "fieldpath") or "metadata.name"
         try:
             values[var["name"]] = field_value(matched[0].data, path)
         except KeyError:
