@@ -64,7 +64,8 @@ def test_pre_commit_hook_definitions():
         assert hook["language"] == "python"
         assert hook["entry"] == f"kubeplan {hook['id'].split('-')[1]}"
         assert set(hook["types_or"]) == {"yaml", "json"}
-    assert hooks["kubeplan-check"]["require_serial"] is True
+        # one process per run: files of one chart in two batches would render it twice
+        assert hook["require_serial"] is True
 
 
 def test_shell_completion_knows_commands_and_options():
