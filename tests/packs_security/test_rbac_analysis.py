@@ -25,12 +25,15 @@ def test_namespaced_or_superuser_or_harmless_bindings_are_not_reported(family):
 
 def test_pod_creators_reach_the_accounts_of_their_namespace(family):
     found = rules(family(rbac_analysis, "rbac/escalation_fail.yaml"), "rbac-pod-create-escalation")
-    assert [(f.object.name, f.path) for f in found] == [("devs", "subjects[0]"), ("ops", "subjects[0]")]
-    devs, ops = found
+    assert [(f.object.name, f.path) for f in found] == [
+        ("devs", "subjects[0]"), ("ops", "subjects[0]"), ("release", "subjects[0]"),
+    ]
+    devs, ops, release = found
     assert devs.message.startswith('Group "devs" can create pods in namespace "shop"')
     assert 'ServiceAccount "shop/deployer", which can write RBAC objects in namespace "shop"' in devs.message
     assert "RoleBinding shop/deployer -> Role binder" in devs.message
     assert ops.message.startswith('User "ops" can create pods in every namespace')
+    assert release.message.startswith('Group "release" can create jobs in namespace "shop"')
 
 
 def test_no_escalation_without_a_new_permission_in_reach(family):

@@ -44,7 +44,9 @@ that need it, with `resourceNames` where you can.""",
         "warning",
         "rbac",
         "A subject that can create pods can act as every ServiceAccount of the namespace.",
-        """What it checks: a subject of a binding whose role lets it `create` pods in a
+        """What it checks: a subject of a binding whose role lets it `create` pods (or
+Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs or
+ReplicationControllers, whose controllers create the pods) in a
 namespace (a RoleBinding: that namespace; a ClusterRoleBinding: every namespace), while a
 ServiceAccount there holds a risky permission the subject itself does not hold: read
 Secrets; create pods, pods/exec, pods/attach, pods/portforward or serviceaccounts/token;
@@ -89,6 +91,18 @@ short lifetime and an audience.""",
 }
 
 _WRITE = ("create", "update", "patch", "delete", "deletecollection")
+# Creating any of these runs pods as a ServiceAccount of the creator's choosing: the
+# controllers create the pods, and RBAC never checks the account.
+POD_RUNNERS = (
+    ("", "pods"),
+    ("apps", "deployments"),
+    ("apps", "statefulsets"),
+    ("apps", "daemonsets"),
+    ("apps", "replicasets"),
+    ("batch", "jobs"),
+    ("batch", "cronjobs"),
+    ("", "replicationcontrollers"),
+)
 
 
 def _probes():
@@ -212,6 +226,25 @@ class Permissions:
                         break
             cached = self._roles[key] = tuple(found)
         return cached
+
+    def pod_creation(self, binding_kind: str, role_ref: dict, namespace: str) -> str:
+        """What the role lets one create that runs pods ("pods", "deployments"...), or ""."""
+        from kubeplan.analysis.rbac import Request, rule_allows
+
+        if not role_ref:
+            return ""
+        key = ("pods", binding_kind, role_ref.get("kind"), role_ref.get("name"), namespace if role_ref.get("kind") == "Role" else "")
+        if key not in self._roles:
+            rules = self.model.role_rules(role_ref, namespace) or []
+            self._roles[key] = next(
+                (
+                    resource
+                    for group, resource in POD_RUNNERS
+                    if any(rule_allows(rule, Request(verb="create", group=group, resource=resource)) for rule in rules)
+                ),
+                "",
+            )
+        return self._roles[key]
 
     def of_account(self, namespace: str, name: str) -> list:
         return self.reaches(
@@ -368,7 +401,8 @@ def _pod_create_escalation(model, perms: Permissions, objects) -> list:
     findings = []
     for kind, ns, name, data, obj in model.bindings:
         role_ref = _role_ref(data)
-        if "create pods" not in perms.role_grants(kind, role_ref, ns):
+        creates = perms.pod_creation(kind, role_ref, ns)
+        if not creates:
             continue
         namespaces = [ns] if kind == "RoleBinding" else sorted(risky)
         for i, subject in enumerate(_subjects(data)):
@@ -392,7 +426,7 @@ def _pod_create_escalation(model, perms: Permissions, objects) -> list:
                 Finding.at(
                     POD_CREATE_ESCALATION,
                     severity,
-                    f"{_subject_text(subject, ns)} can create pods in {where} ({kind} "
+                    f"{_subject_text(subject, ns)} can create {creates} in {where} ({kind} "
                     f'{ns + "/" if ns else ""}{name} -> {role_ref.get("kind", "")} {role_ref.get("name", "")}) and so act as '
                     + _shorten(reached),
                     obj,
