@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from conftest import ROOT
+from packs_security_support import ROOT
 
 
 def kubeplan(*args):

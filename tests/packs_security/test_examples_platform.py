@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from packs_security_support import ROOT
 
 EXAMPLE = os.path.join(ROOT, "examples", "platform")
 
@@ -85,7 +85,7 @@ def test_malformed_objects_are_not_a_crash(family):
 
 
 def test_lint_of_malformed_objects_exits_with_findings_not_a_traceback():
-    from conftest import FIXTURES
+    from packs_security_support import FIXTURES
 
     done = subprocess.run(
         [sys.executable, "-m", "kubeplan", "lint", os.path.join(FIXTURES, "malformed.yaml")],

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from packs_security_support import ROOT
 from kubeplan.linter.cel.policy_tests import run_files
 
 PACKS = [os.path.join(ROOT, "src", "kubeplan", "policies", p) for p in ("rbac", "network")]
