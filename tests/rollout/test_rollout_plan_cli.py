@@ -64,3 +64,23 @@ def test_whatif_text(tmp_path):
     assert result.return_value == 1
     assert "WHAT IF: fail node=b" in result.output and "no longer fits" in result.output
     assert "CPU BEFORE -> AFTER" in result.output and "-> gone" in result.output
+
+
+def test_whatifs_in_json(tmp_path):
+    hpa = {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "api", "namespace": "default"},
+           "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "api"}, "minReplicas": 1, "maxReplicas": 6}}
+    cluster = write(tmp_path / "cluster.yaml", [node("a", cpu="2", zone="z1"), node("b", cpu="2", zone="z2")])
+    app = write(tmp_path / "app.yaml", [deployment("api", 2, cpu="600m"), hpa])
+    result = _invoke([app, "--cluster", cluster, "--format", "json", "--fail", "zone=z2", "--scale-to-max",
+                      "--add-nodes", "cpu=2,memory=8Gi"])
+    assert result.exception is None and result.return_value == 1
+    report = json.loads(result.output)
+    assert "rollouts" not in report  # nothing of the manifests runs yet
+    kinds = [w["kind"] for w in report["whatIfs"]]
+    assert kinds == ["fail", "scale-to-max", "add-nodes"]
+    failed, scaled, estimate = report["whatIfs"]
+    assert [n["name"] for n in failed["nodesAfter"]] == ["a"]
+    assert len(failed["moved"]) == 1 and failed["unplaced"] == []
+    # a keeps 3 x 600m after the zone loss; 3 more replicas at max do not fit on it
+    assert len(scaled["unplaced"]) == 3
+    assert estimate["nodesNeeded"] == 1 and estimate["stillUnfit"] == []
