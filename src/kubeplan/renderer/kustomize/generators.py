@@ -64,7 +64,7 @@ def generate(kind: str, entry, options, loader, where: str, line: int) -> Resour
     obj: dict = {"apiVersion": "v1", "kind": kind, "metadata": meta}
     if kind == "Secret":
         obj["type"] = entry.get("type") or "Opaque"
-    if data:
+    if data or kind == "Secret":  # a Secret always gets its data map, a ConfigMap only when it has entries
         obj["data"] = data
     if binary:
         obj["binaryData"] = binary

@@ -387,7 +387,12 @@ def dump_document(data) -> str:
     events = [StreamStartEvent(), DocumentStartEvent(explicit=False)]
     _events(data, events)
     events += [DocumentEndEvent(explicit=False), StreamEndEvent()]
-    return yaml.emit(events, Dumper=_Dumper, width=80, indent=2, allow_unicode=True)
+    text = yaml.emit(events, Dumper=_Dumper, width=80, indent=2, allow_unicode=True)
+    # libyaml 0.2.5 ends a document whose last scalar keeps trailing newlines (|+) with
+    # "..."; go-yaml (an older libyaml port) does not
+    if text.endswith("\n...\n"):
+        text = text[:-4]
+    return text
 
 
 def dump_stream(documents) -> str:
