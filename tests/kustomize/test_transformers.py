@@ -219,3 +219,17 @@ def test_yaml_1_2_booleans_in_and_go_yaml_quoting_out():
     text = dump_document({"y": "y", "n10": 1, "n9": 2, "s": "1.5", "t": " x", "m": "a\nb\n", "f": 1.5e-07})
     expected = "f: 1.5e-07\nm: |\n  a\n  b\nn9: 2\nn10: 1\ns: \"1.5\"\nt: ' x'\n\"y\": \"y\"\n"
     assert text == expected
+
+
+# --- strategic merge: kyaml drops `key:` (no value) but keeps an explicit null ----------
+def test_merge_drops_valueless_keys_but_keeps_explicit_nulls(tree):
+    root = tree({
+        "kustomization.yaml": "resources:\n- d.yaml\npatches:\n- patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n"
+        "    metadata:\n      name: d\n    spec:\n      replicas: 2\n",
+        "d.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  x:\n  y: null\n"
+        "  template:\n    spec:\n      containers:\n      - name: c\n        env:\n",
+    })
+    dep = _objects(root)[("Deployment", "d")]
+    assert "x" not in dep.data["spec"] and dep.data["spec"]["y"] is None
+    assert dep.get(("spec", "template", "spec", "containers", 0)) == {"name": "c"}
+    assert dep.get(("spec", "replicas")) == 2

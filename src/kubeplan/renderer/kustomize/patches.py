@@ -100,6 +100,8 @@ def _merge_into(res: Resource, patch: Resource, options: dict, build, note: str)
         raise KubeplanError(f"strategic merge patch {patch.source.file} on {res.cur_id()}: {exc}", patch.source.file) from None
     if merged is None or merged == {}:
         return False
+    if res.empty_nulls:
+        _drop_empty_nulls(merged, patch_data, res.empty_nulls, build.merge_schema(), res.api_version, res.kind)
     res.data = merged
     meta = res.data.get("metadata")
     if not isinstance(meta, dict):
@@ -114,6 +116,36 @@ def _merge_into(res: Resource, patch: Resource, options: dict, build, note: str)
         meta.pop("namespace", None)
     _record(res, patch.data, (), Location(patch.source.file, patch.source.line, 1, note), patch.source.positions)
     return True
+
+
+def _drop_empty_nulls(merged: dict, patch: dict, empty_nulls, schema, api_version: str, kind: str) -> None:
+    """kyaml's merge keeps an explicit ``null`` but drops ``key:`` written with no value,
+    wherever it walks: maps, and lists it merges by key (others are copied whole)."""
+
+    def walk(node, patch_node, path, node_schema):
+        if isinstance(node, dict):
+            for key in list(node):
+                sub_path = path + (key,)
+                value = node[key]
+                in_patch = isinstance(patch_node, dict) and key in patch_node
+                if value is None and sub_path in empty_nulls and not in_patch:
+                    del node[key]
+                    continue
+                if isinstance(value, (dict, list)):
+                    field = schema.field(node_schema, key) if node_schema is not None else None
+                    walk(value, patch_node.get(key) if isinstance(patch_node, dict) else None, sub_path, field)
+        elif isinstance(node, list) and node_schema is not None:
+            if not (node_schema.get("x-kubernetes-patch-merge-key") or node_schema.get("x-kubernetes-list-map-keys")):
+                return
+            items = schema.elements(node_schema)
+            for index, item in enumerate(node):
+                walk(item, None, path + (index,), items)
+
+    try:
+        root = schema.for_type(api_version, kind)
+    except Exception:  # noqa: BLE001 - a schema lookup must never fail a build
+        root = None
+    walk(merged, patch, (), root)
 
 
 def _record(res: Resource, patch_data, path, location: Location, positions) -> None:

@@ -98,6 +98,7 @@ class Resource:
         "origin",
         "transformations",
         "ref_vars",
+        "empty_nulls",
     )
 
     def __init__(self, data: dict, source: SourceMap):
@@ -111,6 +112,7 @@ class Resource:
         self.origin: dict | None = None  # buildMetadata originAnnotations
         self.transformations: list = []  # buildMetadata transformerAnnotations
         self.ref_vars: list = []  # names of the vars bound to this object
+        self.empty_nulls: frozenset = frozenset()  # paths written `key:` with no value
 
     def copy(self) -> "Resource":
         other = Resource(copy.deepcopy(self.data), self.source)
@@ -131,6 +133,7 @@ class Resource:
         other.origin = self.origin
         other.transformations = list(self.transformations)
         other.ref_vars = list(self.ref_vars)
+        other.empty_nulls = self.empty_nulls
         return other
 
     # --- identity ---

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kubeplan.errors import KubeplanError
 from kubeplan.model.objects import SourceMap
 from kubeplan.renderer.kustomize.resource import Resource
-from kubeplan.renderer.kustomize.yamlio import YamlError, load_documents
+from kubeplan.renderer.kustomize.yamlio import EMPTY_NULLS, YamlError, load_documents
 
 
 def parse_resources(text: str, file: str, require_name: bool = True) -> list[Resource]:
@@ -15,6 +15,7 @@ def parse_resources(text: str, file: str, require_name: bool = True) -> list[Res
         raise KubeplanError(f"MalformedYAMLError: {exc.message}", file, exc.line or None) from None
     out = []
     for index, (data, positions, line) in enumerate(docs):
+        empty_nulls = positions.pop(EMPTY_NULLS, set())
         if data is None or data == {}:
             continue
         if not isinstance(data, dict):
@@ -22,7 +23,9 @@ def parse_resources(text: str, file: str, require_name: bool = True) -> list[Res
                 f"expected a Kubernetes object (a mapping) in document {index + 1}, got {type(data).__name__}", file, line
             )
         source = SourceMap(file, index, line, 1, positions)
-        for res in _inline_lists(Resource(data, source), require_name):
+        whole = Resource(data, source)
+        whole.empty_nulls = frozenset(empty_nulls)
+        for res in _inline_lists(whole, require_name):
             out.append(res)
     return out
 
@@ -41,6 +44,7 @@ def _inline_lists(res: Resource, require_name: bool) -> list[Resource]:
             if not isinstance(item, dict):
                 raise KubeplanError(f"{kind}: items[{i}] is not an object", res.source.file, res.source.line)
             sub = Resource(item, res.source.rebased(("items", i)))
+            sub.empty_nulls = frozenset(p[2:] for p in res.empty_nulls if p[:2] == ("items", i))
             out.extend(_inline_lists(sub, require_name))
         return out
     _check_object(res, require_name)

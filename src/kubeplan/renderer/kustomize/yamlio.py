@@ -146,6 +146,7 @@ class _Builder:
     def __init__(self, allow_duplicates: bool = False):
         self.positions: dict = {}
         self.allow_duplicates = allow_duplicates
+        self.empty_nulls: set = set()  # paths of `key:` with no value (kyaml drops them when merging)
 
     def build(self, node, path):
         if isinstance(node, ScalarNode):
@@ -178,6 +179,8 @@ class _Builder:
                 child = path + (key,)
                 self.positions[child] = (line, key_node.start_mark.column + 1)
                 out[key] = self.build(value_node, child)
+                if out[key] is None and isinstance(value_node, ScalarNode) and value_node.value == "" and not value_node.style:
+                    self.empty_nulls.add(child)
             for merge in merges:
                 sources = merge.value if isinstance(merge, SequenceNode) else [merge]
                 for source in sources:
@@ -200,6 +203,11 @@ def _key_text(key) -> str:
     if key is None:
         return "null"
     return str(key)
+
+
+# key in a positions dict under which the builder lists empty-null paths (a marker no real
+# path can equal: paths are tuples)
+EMPTY_NULLS = "empty-nulls"
 
 
 class _NodeLoader(_Loader):
@@ -227,6 +235,8 @@ def load_documents(text: str, allow_duplicates: bool = False):
             builder = _Builder(allow_duplicates)
             data = builder.build(node, ())
             builder.positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
+            if builder.empty_nulls:
+                builder.positions[EMPTY_NULLS] = builder.empty_nulls
             out.append((data, builder.positions, node.start_mark.line + 1))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
