@@ -128,6 +128,24 @@ def test_progress_only_for_several_inputs():
     assert not Progress.for_stderr(quiet=True).enabled
 
 
+def test_progress_follows_files_of_large_plain_runs():
+    import sys
+
+    stream = io.StringIO()
+    progress = Progress(True)
+    saved, sys.stderr = sys.stderr, stream
+    try:
+        for done in range(1, 11):
+            progress.file(done, 10, f"f{done}.yaml")  # few files: silent
+        assert stream.getvalue() == ""
+        for done in range(1, 201):
+            progress.file(done, 200, f"f{done}.yaml")
+    finally:
+        sys.stderr = saved
+    assert stream.getvalue().count("\r") == 8  # every 25th file
+    assert stream.getvalue().endswith("[200/200 files] f200.yaml")
+
+
 def test_stdin_still_reads_plain_manifests():
     proc = run_kubeplan("lint", "-", *PRIVILEGED, input="apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
     assert proc.returncode == 0 and proc.stdout.splitlines()[-1].startswith("1 file, 1 object: 0 errors")

@@ -85,7 +85,10 @@ def report_options(function):
 
 
 class Progress:
-    """``[3/40] chart charts/web`` on one stderr line, only for a terminal and many inputs."""
+    """``[3/40] chart charts/web`` (or ``[250/3000 files] path``) on one stderr line, only
+    for a terminal and many inputs."""
+
+    MANY_FILES = 100
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
@@ -99,6 +102,14 @@ class Progress:
         if not self.enabled or total < 2:
             return
         sys.stderr.write(f"\r\033[K[{done}/{total}] {unit.label}")
+        sys.stderr.flush()
+        self.shown = True
+
+    def file(self, done, total, path):
+        """Files of a plain-manifests unit, for runs over many files."""
+        if not self.enabled or total < self.MANY_FILES or (done % 25 and done != total):
+            return
+        sys.stderr.write(f"\r\033[K[{done}/{total} files] {path}")
         sys.stderr.flush()
         self.shown = True
 

@@ -20,7 +20,7 @@ class PipelineSettings:
     jobs: int = 1
     shard: tuple = (1, 1)
     keep_objects: bool = False  # keep the ManifestObjects (check plans them)
-    progress: object = None  # callable(done, total, unit) or None
+    progress: object = None  # callable(done, total, unit), optionally with .file(done, total, path)
     ignore_files: tuple = ()  # the run's baseline and report files: never manifests
 
 
@@ -61,8 +61,9 @@ def _run_all(units, config, settings: PipelineSettings) -> list:
         jobs = 1  # worker processes do not inherit stdin
     if jobs == 1:
         results = []
+        on_file = getattr(progress, "file", None)
         for done, unit in enumerate(units, 1):
-            results.append(run_unit(unit, *args))
+            results.append(run_unit(unit, *args, on_file=on_file))
             if progress:
                 progress(done, total, unit)
         return results

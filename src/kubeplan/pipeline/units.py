@@ -142,7 +142,7 @@ def _render(unit, render_options: RenderOptions):
     return objects, list(result.warnings)
 
 
-def read_unit(unit, render_options: RenderOptions, max_file_size: int, out: UnitResult | None = None) -> tuple:
+def read_unit(unit, render_options: RenderOptions, max_file_size: int, out: UnitResult | None = None, on_file=None) -> tuple:
     """(objects, findings reading them) of ``unit``: plain files loaded, a chart or
     kustomization rendered (a unit that does not render is a ``render-failed`` finding)."""
     out = out if out is not None else UnitResult(unit)
@@ -150,8 +150,10 @@ def read_unit(unit, render_options: RenderOptions, max_file_size: int, out: Unit
         from kubeplan.model.loading import LoadResult, load_file
 
         loaded = LoadResult()
-        for path in unit.files:
+        for done, path in enumerate(unit.files, 1):
             load_file(path, loaded, max_file_size)
+            if on_file is not None:
+                on_file(done, len(unit.files), path)
         out.files = list(loaded.files)
         out.objects = len(loaded.objects) + loaded.invalid_objects
         return loaded.objects, loaded.findings
@@ -164,12 +166,13 @@ def read_unit(unit, render_options: RenderOptions, max_file_size: int, out: Unit
     return objects, []
 
 
-def run_unit(unit, config, lint_options: dict, render_options: RenderOptions, max_file_size: int, keep_objects=False) -> UnitResult:
-    """Render or load ``unit`` and lint its objects in a context of their own."""
+def run_unit(unit, config, lint_options: dict, render_options: RenderOptions, max_file_size: int, keep_objects=False, on_file=None) -> UnitResult:
+    """Render or load ``unit`` and lint its objects in a context of their own.
+    ``on_file(done, total, path)`` follows the files of a plain-manifests unit (progress)."""
     from kubeplan.linter.engine import LintContext, lint
 
     out = UnitResult(unit)
-    objects, load_findings = read_unit(unit, render_options, max_file_size, out)
+    objects, load_findings = read_unit(unit, render_options, max_file_size, out, on_file)
     ctx = LintContext(objects, config, lint_options)
     result = lint(ctx, load_findings)
     out.findings = result.findings
