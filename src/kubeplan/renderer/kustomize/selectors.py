@@ -14,13 +14,9 @@ def _regex(pattern, field, where):
     if pattern in (None, ""):
         return None
     try:
-        return re.compile(r"(?:" + _go_to_python_regex(str(pattern)) + r")\Z")
+        return re.compile(r"(?:" + str(pattern) + r")\Z")
     except re.error as exc:
         raise KubeplanError(f"invalid {field} regular expression {pattern!r}: {exc}", where) from None
-
-
-def _go_to_python_regex(pattern: str) -> str:
-    return pattern.replace("(?P<", "(?P<")
 
 
 class Selector:

@@ -13,7 +13,6 @@ We drive libyaml's emitter (the C library go-yaml is a port of) with those choic
 from __future__ import annotations
 
 import base64
-import datetime
 import math
 import re
 from functools import cmp_to_key
@@ -407,7 +406,3 @@ def dump_document(data) -> str:
 
 def dump_stream(documents) -> str:
     return "---\n".join(dump_document(doc) for doc in documents)
-
-
-def now_rfc3339() -> str:  # pragma: no cover - kept for generators that stamp times
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
