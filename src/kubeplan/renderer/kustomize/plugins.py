@@ -4,7 +4,6 @@ refused: untrusted inputs must not run code."""
 
 from __future__ import annotations
 
-from kubeplan.errors import KubeplanError
 
 
 def run_generator_plugins(target, entries) -> list:
