@@ -65,3 +65,17 @@ def test_deprecated_and_removed_apis_follow_the_target_version(tmp_path):
 def test_current_apis_are_not_reported(tmp_path):
     text = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec: {scaleTargetRef: {kind: Deployment, name: d}, maxReplicas: 3}\n"
     assert not [f for f in lint_json(tmp_path, text) if f["rule"].endswith("-api")]
+
+
+def test_deferred_builtin_policies_agree_with_the_compiler():
+    """Built-in policies compile on first use; what the evaluator reads before that (ID,
+    match constraints, whether the pod template is read) must be what compiling gives."""
+    from kubeplan.linter.cel_policies import DeferredPolicy, builtin_policies
+
+    policies, _ = builtin_policies()
+    deferred = [p for p in policies if isinstance(p, DeferredPolicy)]
+    assert len(deferred) > 30
+    for policy in deferred:
+        compiled = policy.compiled()
+        assert (policy.id, policy.kind, policy.needs_pod) == (compiled.id, compiled.kind, compiled.needs_pod), policy.id
+        assert (policy.match is None) == (compiled.match is None), policy.id

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 
 from kubeplan.errors import KubeplanError
 
@@ -61,16 +62,76 @@ def load_policy_files(paths) -> tuple:
     return policies, others
 
 
+class DeferredPolicy:
+    """A built-in policy whose CEL is compiled the first time an object matches it.
+
+    Every run (a pre-commit hook on one file included) loads every pack; most policies
+    never meet an object of their kind in a small run, so compiling them all up front is
+    start-up time for nothing. Only what the evaluator reads before matching is computed
+    here: the ID, the match constraints and whether the policy reads the pod template (a
+    scan for ``podSpec``/``podMeta``/``podPath`` in its expressions; the tests check it
+    agrees with the compiler's own answer for every built-in policy). Built-in policies are
+    tested, so a compile error showing up only when the policy is first used is acceptable
+    here; user policies are still compiled eagerly.
+    """
+
+    def __init__(self, obj):
+        from kubeplan.linter.cel.matching import parse_match
+        from kubeplan.linter.vap import POD_VARIABLES
+
+        self._obj = obj
+        self._policy = None
+        self.id = obj.name
+        self.kind = obj.kind
+        self.param_kind = None
+        self.match = parse_match(
+            obj.get(("spec", "matchConstraints")), "spec.matchConstraints", obj.source.file, obj.source.line, required=False
+        )
+        sources = " ".join(_expressions(obj.data.get("spec")))
+        self.needs_pod = any(re.search(rf"\b{name}\b", sources) for name in POD_VARIABLES)
+
+    def compiled(self):
+        if self._policy is None:
+            from kubeplan.linter.vap import compile_policy
+
+            self._policy = compile_policy(self._obj)
+        return self._policy
+
+    def __getattr__(self, name):  # anything else: the compiled policy's
+        return getattr(self.compiled(), name)
+
+
+def _expressions(node):
+    """Every CEL source string under a policy spec."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("expression", "messageExpression", "valueExpression") and isinstance(value, str):
+                yield value
+            else:
+                yield from _expressions(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _expressions(item)
+
+
 @functools.lru_cache(maxsize=4)
 def builtin_policies(packs_dir: str = PACKS_DIR) -> tuple:
-    """The compiled built-in policies (compiled once per process)."""
-    from kubeplan.linter.vap import load_policies
+    """The built-in policies (each compiled on first use, at most once per process)."""
+    from kubeplan.linter.vap import POLICY_KIND, load_policies
 
     files = pack_files(packs_dir)
     if not files:
         return (), ()
     documents, _ = load_policy_files(files)
-    policies, bindings = load_policies(documents)
+    deferred = [d for d in documents if d.kind == POLICY_KIND and d.get(("spec", "pss")) is None]
+    others = [d for d in documents if d not in deferred]
+    policies, bindings = load_policies(others)
+    seen = {p.id for p in policies}
+    for doc in deferred:
+        if doc.name in seen:
+            raise KubeplanError(f"two built-in policies have the ID {doc.name!r}", doc.source.file)
+        seen.add(doc.name)
+        policies.append(DeferredPolicy(doc))
     return tuple(policies), tuple(bindings)
 
 
