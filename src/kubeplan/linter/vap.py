@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from kubeplan.errors import KubeplanError
 from kubeplan.linter.findings import Finding
 from kubeplan.model.objects import Location, ManifestObject
+from kubeplan.model.workloads import POD_TEMPLATE_PATHS
 
 ADMISSION_GROUP = "admissionregistration.k8s.io"
 VAP_KIND = "ValidatingAdmissionPolicy"
@@ -40,21 +41,6 @@ SEVERITIES = ("error", "warning", "info")
 CATEGORIES = ("rbac", "network", "reliability", "security", "hygiene", "deprecation")
 ACTIONS = ("Deny", "Warn", "Audit")
 
-# (API group, kind) -> path of the pod template (metadata + spec) inside the object.
-POD_TEMPLATE_PATHS = {
-    ("", "Pod"): (),
-    ("", "PodTemplate"): ("template",),
-    ("", "ReplicationController"): ("spec", "template"),
-    ("apps", "Deployment"): ("spec", "template"),
-    ("apps", "ReplicaSet"): ("spec", "template"),
-    ("apps", "StatefulSet"): ("spec", "template"),
-    ("apps", "DaemonSet"): ("spec", "template"),
-    ("extensions", "Deployment"): ("spec", "template"),
-    ("extensions", "ReplicaSet"): ("spec", "template"),
-    ("extensions", "DaemonSet"): ("spec", "template"),
-    ("batch", "Job"): ("spec", "template"),
-    ("batch", "CronJob"): ("spec", "jobTemplate", "spec", "template"),
-}
 
 
 def is_policy_document(obj: ManifestObject) -> bool:

@@ -6,24 +6,10 @@ import re
 from dataclasses import dataclass
 
 from kubeplan.linter.pss.pack import Check, Revision, checks_for
+from kubeplan.model.workloads import POD_TEMPLATE_PATHS  # noqa: F401 - re-exported
 
 EVALUATION_ERROR = "could not be evaluated"
 
-# (API group, kind) -> path of the pod template (metadata + spec) inside the object.
-POD_TEMPLATE_PATHS = {
-    ("", "Pod"): (),
-    ("", "PodTemplate"): ("template",),
-    ("", "ReplicationController"): ("spec", "template"),
-    ("apps", "Deployment"): ("spec", "template"),
-    ("apps", "ReplicaSet"): ("spec", "template"),
-    ("apps", "StatefulSet"): ("spec", "template"),
-    ("apps", "DaemonSet"): ("spec", "template"),
-    ("extensions", "Deployment"): ("spec", "template"),
-    ("extensions", "ReplicaSet"): ("spec", "template"),
-    ("extensions", "DaemonSet"): ("spec", "template"),
-    ("batch", "Job"): ("spec", "template"),
-    ("batch", "CronJob"): ("spec", "jobTemplate", "spec", "template"),
-}
 
 
 def _without_nulls(value):
