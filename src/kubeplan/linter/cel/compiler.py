@@ -113,60 +113,39 @@ class Compiler:
         return ternary
 
     def c_conditionalor(self, tree):
-        left, right = (self.compile(c) for c in tree.children)
-
-        def or_(env):
-            try:
-                a = left(env)
-            except CelError as exc:
-                a = exc
-            if a is True:
-                return True
-            try:
-                b = right(env)
-            except CelError:
-                if isinstance(a, CelError):
-                    raise a from None
-                raise
-            if b is True:
-                return True
-            if isinstance(a, CelError):
-                raise a
-            if a is not False:
-                raise no_overload("_||_", a, b)
-            if b is not False:
-                raise no_overload("_||_", a, b)
-            return False
-
-        return or_
+        return self._logical(tree, True, "_||_")
 
     def c_conditionaland(self, tree):
-        left, right = (self.compile(c) for c in tree.children)
+        return self._logical(tree, False, "_&&_")
 
-        def and_(env):
+    def _logical(self, tree, decisive: bool, name: str):
+        """``||`` (decisive value true) and ``&&`` (false): either side's decisive value wins
+        over an error on the other side, commutatively, as the CEL spec says."""
+        left, right = (self.compile(c) for c in tree.children)
+        neutral = not decisive
+
+        def logical(env):
             try:
                 a = left(env)
             except CelError as exc:
                 a = exc
-            if a is False:
-                return False
+            if a is decisive:
+                return decisive
             try:
                 b = right(env)
             except CelError:
                 if isinstance(a, CelError):
                     raise a from None
                 raise
-            if b is False:
-                return False
+            if b is decisive:
+                return decisive
             if isinstance(a, CelError):
                 raise a
-            if a is not True:
-                raise no_overload("_&&_", a, b)
-            if b is not True:
-                raise no_overload("_&&_", a, b)
-            return True
+            if a is not neutral or b is not neutral:
+                raise no_overload(name, a, b)
+            return neutral
 
-        return and_
+        return logical
 
     def _binary(self, tree):
         op_tree, right_tree = tree.children
