@@ -4,7 +4,6 @@ environment, with the line markers turned into per-line origins."""
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 
 from jinja2 import BaseLoader, TemplateNotFound, TemplateSyntaxError
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
@@ -22,18 +21,42 @@ from kubeplan.renderer.chart.jinja_env import (
     TemplateInfo,
     template_from_source,
 )
-from kubeplan.renderer.chart.linemap import RenderLimitError, strip_markers
+from kubeplan.renderer.chart.linemap import RenderLimitError, remove_markers, strip_markers
 
 _NOT_FILES = ("Chart.yaml", "values.yaml", "values.schema.json", ".helmignore", "Chart.lock", "requirements.lock")
 
 
-@dataclass
 class RenderedFile:
-    name: str  # Helm's name: "<chart>/templates/x.yaml"
-    file: str  # the template file on disk
-    text: str  # rendered, markers removed
-    origins: list  # LineOrigin or None per line of ``text``
-    source_lines: list  # the template's own lines (for column checks)
+    """One rendered template file. The line map is read from the markers on first use:
+    ``kubeplan render`` prints the text only, a lint run needs origins only for the objects
+    it reports on (reading them is a third of a render)."""
+
+    __slots__ = ("name", "file", "text", "_marked", "_marks", "_source", "_origins", "_source_lines")
+
+    def __init__(self, name: str, file: str, marked: str, marks, source: str):
+        self.name = name  # Helm's name: "<chart>/templates/x.yaml"
+        self.file = file  # the template file on disk
+        self.text = remove_markers(marked)  # rendered, markers removed
+        self._marked = marked
+        self._marks = marks
+        self._source = source
+        self._origins = None
+        self._source_lines = None
+
+    @property
+    def origins(self) -> list:
+        """LineOrigin or None per line of ``text``."""
+        if self._origins is None:
+            _, self._origins = strip_markers(self._marked, self._marks)
+            self._marked = None
+        return self._origins
+
+    @property
+    def source_lines(self) -> list:
+        """The template's own lines (for column checks)."""
+        if self._source_lines is None:
+            self._source_lines = self._source.split("\n")
+        return self._source_lines
 
 
 class _ChartLoader(BaseLoader):
@@ -155,8 +178,7 @@ def render_jinja_chart(chart, values: dict, *, release_name, namespace, kube_ver
                 except (TemplateError, HelmTemplateError, RenderLimitError, RecursionError, TypeError, ValueError,
                         AttributeError, KeyError, IndexError, ZeroDivisionError, OverflowError) as exc:
                     raise fail(exc, file) from None
-                clean, origins = strip_markers(output, env.marks)
-                rendered[name] = RenderedFile(name, file, clean, origins, text.split("\n"))
+                rendered[name] = RenderedFile(name, file, output, env.marks, text)
     finally:
         sys.setrecursionlimit(old_limit)
     return rendered

@@ -307,6 +307,11 @@ class LineOrigin:
     fragment: str = ""  # for literal origins: the literal text the line starts with
 
 
+def remove_markers(text: str) -> str:
+    """The rendered text without its markers."""
+    return _MARK_RE.sub("", text) if MARK_START in text else text
+
+
 def strip_markers(text: str, marks: Marks):
     """(clean text, [LineOrigin or None per output line]); a line with no visible text
     has None."""
