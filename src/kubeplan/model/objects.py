@@ -70,6 +70,54 @@ class SourceMap:
         return SourceMap(self.file, self.doc_index, line, column, positions, overrides, list(self.related))
 
 
+class _BuiltOnFirstUse:
+    """A field of DeferredSourceMap: the first read builds the map into the instance, whose
+    own attributes then answer every later read directly."""
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        instance._materialize()
+        return instance.__dict__[self.name]
+
+
+class DeferredSourceMap(SourceMap):
+    """A SourceMap whose positions are worked out on first use: ``build()`` returns the full
+    SourceMap. The file and document index are known up front (configuration excludes and
+    reports group by file without paying for positions); a rendered chart's line map, for
+    one, is read only for the objects a run reports on."""
+
+    line = _BuiltOnFirstUse()
+    column = _BuiltOnFirstUse()
+    positions = _BuiltOnFirstUse()
+    overrides = _BuiltOnFirstUse()
+    related = _BuiltOnFirstUse()
+
+    def __init__(self, file: str, doc_index: int, build):
+        self.file = file
+        self.doc_index = doc_index
+        self._build = build
+
+    def _materialize(self) -> None:
+        build = self._build
+        if build is None:
+            return
+        full = build()
+        self._build = None
+        fields = self.__dict__
+        fields["line"], fields["column"] = full.line, full.column
+        fields["positions"], fields["overrides"], fields["related"] = full.positions, full.overrides, full.related
+
+    def __reduce__(self):  # pickles (for --jobs) as the plain SourceMap it stands for
+        return (
+            SourceMap,
+            (self.file, self.doc_index, self.line, self.column, self.positions, self.overrides, self.related),
+        )
+
+
 class ObjectRef(NamedTuple):
     """Identity of an object as users name it."""
 

@@ -91,8 +91,11 @@ def _cache_file(grammar: str):
 
     import lark
 
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    directory = os.path.join(base, "kubeplan")
+    from kubeplan import cachedir
+
+    directory = cachedir.base_directory()
+    if directory is None:
+        return None
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
     except OSError:

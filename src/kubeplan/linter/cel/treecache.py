@@ -2,8 +2,7 @@
 
 Every run compiles every built-in policy; parsing ~160 expressions with lark costs about
 half a second, which a pre-commit hook would pay on each commit. The tree of an expression
-seen before is kept in the user's cache directory (``$XDG_CACHE_HOME/kubeplan``, or
-``$KUBEPLAN_CACHE_DIR``; ``KUBEPLAN_CACHE_DIR=off`` disables it), one small file per
+seen before is kept in the user's cache directory (``kubeplan.cachedir``), one small file per
 expression named by a hash of its text, so a run reads only the trees it needs. Files hold
 plain tuples written with ``marshal`` (data only: reading one cannot run code) and are
 written atomically; a damaged or mismatched file is ignored and rewritten.
@@ -12,9 +11,9 @@ written atomically; a damaged or mismatched file is ignored and rewritten.
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
-import tempfile
+
+from kubeplan import cachedir
 
 _FORMAT = 3
 # Single-child precedence levels (expr -> conditionalor -> ... -> primary) that the compiler
@@ -28,14 +27,7 @@ _dirs: dict = {}
 def _directory(grammar_digest: str):
     if grammar_digest in _dirs:
         return _dirs[grammar_digest]
-    configured = os.environ.get("KUBEPLAN_CACHE_DIR")
-    if configured == "off":
-        directory = None
-    else:
-        base = configured or os.path.join(
-            os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "kubeplan"
-        )
-        directory = os.path.join(base, f"cel-trees-{_FORMAT}-{grammar_digest}")
+    directory = cachedir.subdirectory(f"cel-trees-{_FORMAT}-{grammar_digest}")
     _dirs[grammar_digest] = directory
     return directory
 
@@ -79,11 +71,10 @@ def get(source: str, grammar_digest: str):
     path = _file(source, grammar_digest)
     if path is None:
         return None
-    try:
-        with open(path, "rb") as fh:
-            stored_source, item = marshal.loads(fh.read())  # one read; marshal.load(fh) reads piecemeal
-    except (OSError, EOFError, ValueError, TypeError):
+    stored = cachedir.read_marshal(path)
+    if not isinstance(stored, tuple) or len(stored) != 2:
         return None
+    stored_source, item = stored
     if stored_source != source:
         return None  # a hash collision or a damaged file: parse again
     from lark import Token, Tree
@@ -99,12 +90,4 @@ def put(source: str, grammar_digest: str, tree) -> None:
     path = _file(source, grammar_digest)
     if path is None:
         return
-    try:
-        data = marshal.dumps((source, _encode(tree)))
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except (OSError, ValueError, AttributeError, TypeError):
-        pass  # no writable cache: every run parses, nothing breaks
+    cachedir.write_marshal(path, (source, _encode(tree)))

@@ -143,15 +143,36 @@ def _read_directory(root: str) -> dict:
                 continue
             if not entry.is_file():
                 continue
-            size = entry.stat().st_size
-            if size > MAX_FILE_SIZE:
-                raise KubeplanError(f"file is {size} bytes, over the {MAX_FILE_SIZE} byte limit for chart files", entry.path)
-            total += size
+            data = _read_file(entry.path)
+            total += len(data)
             if total > MAX_CHART_SIZE:
                 raise KubeplanError(f"chart is over the {MAX_CHART_SIZE} byte limit", root)
-            with open(entry.path, "rb") as fh:
-                files[relative] = fh.read()
+            files[relative] = data
     return files
+
+
+def _read_file(path: str) -> bytes:
+    """A chart file's bytes, within the size limit (os-level reads: a chart has many small
+    files, and io's buffered objects cost more than the reads)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError as exc:
+        raise KubeplanError(f"cannot read file: {exc.strerror}", path) from None
+    try:
+        size = os.fstat(fd).st_size
+        if size > MAX_FILE_SIZE:
+            raise KubeplanError(f"file is {size} bytes, over the {MAX_FILE_SIZE} byte limit for chart files", path)
+        chunks = [os.read(fd, size + 1)]
+        while chunks[-1] and sum(map(len, chunks)) <= MAX_FILE_SIZE:  # a file that grew while read
+            chunks.append(os.read(fd, 65536))
+    except OSError as exc:
+        raise KubeplanError(f"cannot read file: {exc.strerror}", path) from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > MAX_FILE_SIZE:
+        raise KubeplanError(f"file is over the {MAX_FILE_SIZE} byte limit for chart files", path)
+    return data
 
 
 def _read_archive(data: bytes, origin: str) -> dict:

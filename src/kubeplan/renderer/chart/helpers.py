@@ -84,8 +84,13 @@ def go_float(value: float) -> str:
     return f"{sign}{digits[:point]}.{digits[point:]}"
 
 
+_NEEDS_ESCAPE = re.compile(r'[^ !#-\[\]-~]')  # anything but printable ASCII other than " and \
+
+
 def go_quote(text: str) -> str:
     """strconv.Quote."""
+    if _NEEDS_ESCAPE.search(text) is None:
+        return f'"{text}"'
     out = ['"']
     for ch in text:
         code = ord(ch)

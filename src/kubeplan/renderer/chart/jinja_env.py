@@ -16,31 +16,20 @@ from datetime import datetime, timezone
 
 from jinja2 import StrictUndefined, Undefined, nodes, pass_context
 from jinja2.ext import Extension
+from jinja2.utils import _PassArg
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from kubeplan.renderer.chart import helpers
+from kubeplan.renderer.chart.codecache import cached_compile
 from kubeplan.renderer.chart.helpers import HelmTemplateError, go_str
 from kubeplan.renderer.chart.linemap import Marks, MarkingCodeGenerator
 
 MAX_INCLUDE_DEPTH = 50
 MAX_STRING = 16 * 1024 * 1024
-# Compiling is most of the cost of a render; compiled code is reused across renders of the
-# same template text (the code does not depend on values or on the render's state).
-_CODE_CACHE: dict = {}
-_CODE_CACHE_SIZE = 2048
-
-
-def cached_compile(env, key, compile_fn):
-    code = _CODE_CACHE.get(key)
-    if code is None:
-        if len(_CODE_CACHE) >= _CODE_CACHE_SIZE:
-            _CODE_CACHE.clear()
-        code = _CODE_CACHE[key] = compile_fn()
-    return code
 
 
 def template_from_source(env, source: str, name: str, filename: str):
-    """A Template of ``source``, compiled once per process."""
+    """A Template of ``source``, compiled once (``codecache``)."""
     code = cached_compile(env, ("template", source, name, filename), lambda: env.compile(source, name, filename))
     return env.template_class.from_code(env, code, env.globals, None)
 
@@ -88,11 +77,42 @@ class ChartEnvironment(ImmutableSandboxedEnvironment):
         )
         self.marks = Marks()
         self.define_sink = None
+        # our own helpers, called without the sandbox's per-call checks: callable -> whether
+        # it takes the context first (include, tpl)
+        self.trusted_callables: dict = {}
+
+    def trust(self, functions) -> None:
+        for function in functions:
+            self.trusted_callables[function] = getattr(function, "jinja_pass_arg", None) is _PassArg.context
+
+    def call(self, context, obj, /, *args, **kwargs):
+        try:
+            takes_context = self.trusted_callables.get(obj)
+        except TypeError:  # unhashable: not one of ours
+            takes_context = None
+        if takes_context is None:
+            return super().call(context, obj, *args, **kwargs)
+        if kwargs:  # calls inside loops and blocks carry the variables they set
+            loop_vars = kwargs.pop("_loop_vars", None)
+            block_vars = kwargs.pop("_block_vars", None)
+            if takes_context and loop_vars:
+                context = context.derived(loop_vars)
+            if takes_context and block_vars:
+                context = context.derived(block_vars)
+        try:
+            return obj(context, *args, **kwargs) if takes_context else obj(*args, **kwargs)
+        except StopIteration:
+            return self.undefined("value was undefined because a callable raised a StopIteration exception")
 
     def getattr(self, obj, attribute):
         # values keys win over dict methods: Values.items is the "items" value
         if isinstance(obj, dict) and attribute in obj:
             return obj[attribute]
+        if type(obj) in _CONTEXT_TYPES and attribute[:1] != "_":
+            # Release.Name, Chart.AppVersion ...: plain data of our own objects
+            value = obj.__dict__.get(attribute, _MISSING)
+            if value is not _MISSING:
+                return value
         if isinstance(obj, str) and attribute in _BLOCKED_STR_METHODS:
             return self.unsafe_undefined(obj, attribute)
         return super().getattr(obj, attribute)
@@ -277,6 +297,10 @@ class Root:
         return {"Values": self.Values, "Release": self.Release.as_data(), "Chart": self.Chart.as_data()}
 
 
+_MISSING = object()
+_CONTEXT_TYPES = frozenset({Release, ChartInfo, KubeVersion, Capabilities, TemplateInfo, Root})
+
+
 def variables_for(dot) -> dict:
     """Template variables of a define body called with ``dot``."""
     if isinstance(dot, Root):
@@ -326,6 +350,7 @@ class Runtime:
         extra.update({"merge": self.merge, "mergeOverwrite": self.merge_overwrite})
         env.globals.update(extra)
         env.filters.update(extra)
+        env.trust(list(helpers.PURE_HELPERS.values()) + list(extra.values()))
 
     def add_defines(self, source: str, filename: str) -> None:
         """Parse a template file and register the named templates it defines."""

@@ -32,30 +32,24 @@ class RenderLimitError(Exception):
     """Output size or loop budget exceeded (a runaway or hostile template)."""
 
 
-# Compiled templates are cached across renders, so the ids baked into their code are
-# process-wide: tid -> template file, sid -> values path relative to a chart.
-_FILES: list = []
-_FILE_IDS: dict = {}
-_STATIC_REFS: list = []
-_STATIC_IDS: dict = {}
-
 
 class Marks:
     """Per-environment marker state shared by the compiled code."""
 
     def __init__(self):
         self.on = True
-        self.files = _FILES
-        self._file_ids = _FILE_IDS
-        self.static_refs = _STATIC_REFS
-        self._static_ids = _STATIC_IDS
+        # ids the template modules look up when they are loaded into this render
+        self.files: list = []  # tid -> template file
+        self._file_ids: dict = {}
+        self.static_refs: list = []  # sid -> values path relative to a chart
+        self._static_ids: dict = {}
         self.value_paths: list = []  # vid -> full values path (chart prefix + key)
         self._value_ids: dict = {}
         self.prefix: tuple = ()  # values prefix of the chart whose context is rendering
         self.written = 0
         self.steps = 0
 
-    # compile time
+    # load time
     def file_id(self, name: str) -> int:
         tid = self._file_ids.get(name)
         if tid is None:
@@ -179,10 +173,40 @@ def _mark_loud(node: nodes.Node) -> bool:
 
 
 class MarkingCodeGenerator(CodeGenerator):
-    """Jinja2's code generator, writing line markers with every piece of output."""
+    """Jinja2's code generator, writing line markers with every piece of output.
 
-    def _tid(self) -> int:
-        return self.environment.marks.file_id(self.filename or self.name or "<template>")
+    The code it writes holds no process-specific ids (it is kept in the disk cache): the
+    template's file id and the ids of the values keys it reads are looked up by name when
+    the module runs, into module globals (``kp_tid``, ``kp_s0``...), next to the marker
+    functions bound once (``kp_lit``...)."""
+
+    _MODULE_BINDINGS = (
+        "kp_marks = environment.marks",
+        "kp_lit = kp_marks.lit",
+        "kp_blank = kp_marks.blank",
+        "kp_begin = kp_marks.begin",
+        "kp_end = kp_marks.end",
+        "kp_quiet = kp_marks.quiet",
+        "kp_restore = kp_marks.restore",
+        "kp_tick = kp_marks.tick",
+    )
+
+    def visit_Template(self, node, frame=None) -> None:
+        self._kp_refs: dict = {}
+        super().visit_Template(node, frame)
+        for line in self._MODULE_BINDINGS:
+            self.writeline(line)
+        self.writeline(f"kp_tid = kp_marks.file_id({(self.filename or self.name or '<template>')!r})")
+        for ref, name in self._kp_refs.items():
+            self.writeline(f"{name} = kp_marks.static_ref({ref!r})")
+
+    def _ref_name(self, ref) -> str:
+        if ref is None:
+            return "-1"
+        name = self._kp_refs.get(ref)
+        if name is None:
+            name = self._kp_refs[ref] = f"kp_s{len(self._kp_refs)}"
+        return name
 
     def visit_Output(self, node: nodes.Output, frame) -> None:
         if frame.require_output_check:
@@ -191,7 +215,6 @@ class MarkingCodeGenerator(CodeGenerator):
             self.writeline("if parent_template is None:")
             self.indent()
         finalize = self._make_finalize()
-        tid = self._tid()
         for child in node.nodes:
             if frame.buffer is None:
                 self.writeline("yield ", child)
@@ -199,18 +222,17 @@ class MarkingCodeGenerator(CodeGenerator):
                 self.writeline(f"{frame.buffer}.append(", child)
             if isinstance(child, nodes.TemplateData) and (child.data.isspace() or not child.data):
                 # blank space needs no origin: lines without visible text map to nothing
-                self.write(f"environment.marks.blank({child.data!r})")
+                self.write(f"kp_blank({child.data!r})")
             elif isinstance(child, nodes.TemplateData):
-                self.write(f"environment.marks.lit({tid}, {child.lineno}, {child.data!r})")
+                self.write(f"kp_lit(kp_tid, {child.lineno}, {child.data!r})")
             else:
                 loud = _mark_loud(child)
-                ref = _values_ref(child, self._aliases())
-                sid = self.environment.marks.static_ref(ref) if ref else -1
-                self.write(f"environment.marks.end(environment.marks.begin({loud}), ")
+                sid = self._ref_name(_values_ref(child, self._aliases()))
+                self.write(f"kp_end(kp_begin({loud}), ")
                 self._output_child_pre(child, frame, finalize)
                 self.visit(child, frame)
                 self._output_child_post(child, frame, finalize)
-                self.write(f", {tid}, {_first_line(child)}, {sid})")
+                self.write(f", kp_tid, {_first_line(child)}, {sid})")
             if frame.buffer is not None:
                 self.write(")")
         if frame.require_output_check:
@@ -220,7 +242,7 @@ class MarkingCodeGenerator(CodeGenerator):
         if getattr(node, "kp_loud", False):
             super().visit_Call(node, frame, forward_caller=forward_caller)
             return
-        self.write("environment.marks.restore(environment.marks.quiet(), ")
+        self.write("kp_restore(kp_quiet(), ")
         super().visit_Call(node, frame, forward_caller=forward_caller)
         self.write(")")
 
@@ -230,9 +252,9 @@ class MarkingCodeGenerator(CodeGenerator):
 
     def _quietly(self, visit, node, frame) -> None:
         saved = self.temporary_identifier()
-        self.writeline(f"{saved} = environment.marks.quiet()")
+        self.writeline(f"{saved} = kp_quiet()")
         visit(node, frame)
-        self.writeline(f"environment.marks.restore({saved}, None)")
+        self.writeline(f"kp_restore({saved}, None)")
 
     def visit_AssignBlock(self, node, frame) -> None:
         self._quietly(super().visit_AssignBlock, node, frame)
@@ -243,14 +265,14 @@ class MarkingCodeGenerator(CodeGenerator):
         filter_frame.symbols.analyze_node(node)
         self.enter_frame(filter_frame)
         saved = self.temporary_identifier()
-        self.writeline(f"{saved} = environment.marks.quiet()")
+        self.writeline(f"{saved} = kp_quiet()")
         self.buffer(filter_frame)
         self.blockvisit(node.body, filter_frame)
-        self.writeline(f"environment.marks.restore({saved}, None)")
+        self.writeline(f"kp_restore({saved}, None)")
         self.start_write(frame, node)
-        self.write("environment.marks.end(environment.marks.begin(False), ")
+        self.write("kp_end(kp_begin(False), ")
         self.visit_Filter(node.filter, filter_frame)
-        self.write(f", {self._tid()}, {node.lineno}, -1)")
+        self.write(f", kp_tid, {node.lineno}, -1)")
         self.end_write(frame)
         self.leave_frame(filter_frame)
 
@@ -287,7 +309,7 @@ class MarkingCodeGenerator(CodeGenerator):
 
     def visit_ExprStmt(self, node, frame) -> None:
         if getattr(node, "kp_tick", False):
-            self.writeline("environment.marks.tick()", node)
+            self.writeline("kp_tick()", node)
             return
         super().visit_ExprStmt(node, frame)
 

@@ -7,7 +7,7 @@ import re
 
 from kubeplan.errors import KubeplanError
 from kubeplan.model.objects import Location
-from kubeplan.model.yamlload import YamlProblem, iter_documents
+from kubeplan.model.yamlload import FilePositions, LazyPositions, YamlProblem, iter_documents
 from kubeplan.renderer import RenderResult
 from kubeplan.renderer.chart import output
 from kubeplan.renderer.chart.capabilities import DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION
@@ -159,7 +159,7 @@ class ChartRender:
     def _parse(self, doc, rendered) -> None:
         start_line = rendered.text.count("\n", 0, doc.offset) + 1
         try:
-            parsed = next(iter_documents(doc.text), None)
+            parsed = next(iter_documents(doc.text, positions=False), None)
         except YamlProblem as problem:
             location = _origin_location(rendered, start_line + problem.line - 1)
             raise KubeplanError(
@@ -167,7 +167,8 @@ class ChartRender:
                 location.file, location.line or None,
             ) from None
         doc.data = parsed.data if parsed is not None else None
-        doc.positions = parsed.positions if parsed is not None else {}
+        # positions only for the objects whose source map is read (a second parse then)
+        doc.positions = LazyPositions(FilePositions(doc.text), 0) if parsed is not None else {}
         doc.start_line = start_line
         if isinstance(doc.data, dict):
             kind = doc.data.get("kind")

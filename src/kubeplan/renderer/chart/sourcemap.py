@@ -4,7 +4,7 @@ the include chain as related locations."""
 
 from __future__ import annotations
 
-from kubeplan.model.objects import Location, ManifestObject, SourceMap, format_path
+from kubeplan.model.objects import DeferredSourceMap, Location, ManifestObject, SourceMap, format_path
 
 
 def _column(source_lines: list, line: int, rendered_column: int, key) -> int:
@@ -58,11 +58,21 @@ def _value_location(paths: tuple, provenance, field_path: tuple = (), field_valu
 
 def build_object(data, positions: dict, doc_line: int, rendered, provenance, doc_index: int, rendered_at: Location,
                  values=None):
-    """A ManifestObject for one document of a rendered Jinja2 template.
+    """A ManifestObject for one document of a rendered Jinja2 template, its source map
+    worked out on first use.
 
-    ``positions`` are (line, column) within the document; ``doc_line`` is the line of the
-    rendered file where the document starts (1-based); ``rendered`` is the RenderedFile.
+    ``positions`` are (line, column) within the document (a lazy mapping is fine);
+    ``doc_line`` is the line of the rendered file where the document starts (1-based);
+    ``rendered`` is the RenderedFile.
     """
+
+    def build():
+        return _source_map(data, positions, doc_line, rendered, provenance, doc_index, rendered_at, values)
+
+    return ManifestObject(data, DeferredSourceMap(rendered.file, doc_index, build))
+
+
+def _source_map(data, positions, doc_line, rendered, provenance, doc_index, rendered_at, values) -> SourceMap:
     origins = rendered.origins
     primary = rendered.file
     mapped: dict = {}
@@ -95,8 +105,7 @@ def build_object(data, positions: dict, doc_line: int, rendered, provenance, doc
     if root_origin is not None:
         for file, line in root_origin.chain:
             related.append(Location(file, line, 0, "include call"))
-    source = SourceMap(primary, doc_index, first_line, first_column, mapped, overrides, related)
-    return ManifestObject(data, source)
+    return SourceMap(primary, doc_index, first_line, first_column, mapped, overrides, related)
 
 
 def plain_object(data, file: str, positions: dict, doc_index: int, related: list) -> ManifestObject:
