@@ -4,7 +4,7 @@ and in a Jinja2 chart, and the outputs must be equal."""
 import pytest
 
 from kubeplan.renderer.chart import render_chart
-from kubeplan.renderer.chart.helpers import go_float, printf, to_json, to_yaml
+from kubeplan.renderer.chart.helpers import go_float, go_quote, printf, to_json, to_yaml
 
 VALUES = """\
 data:
@@ -83,3 +83,21 @@ def test_yaml_json_printf_without_helm():
     assert to_json({"b": "<", "a": 1}) == '{"a":1,"b":"\\u003c"}'
     assert printf("%s-%d-%v", "x", 2, None) == "x-2-"
     assert printf("%d") == "%!d(MISSING)"
+
+
+@pytest.mark.parametrize(
+    "text, quoted",
+    [
+        ("plain text ~!#$%&'()*+,-./:;<=>?@[]^_`{|}", '"plain text ~!#$%&\'()*+,-./:;<=>?@[]^_`{|}"'),
+        ('say "hi"', '"say \\"hi\\""'),
+        ("C:\\dir", '"C:\\\\dir"'),
+        ("tab\tnew\nline\r", '"tab\\tnew\\nline\\r"'),
+        ("\x01\x7f", '"\\x01\\x7f"'),
+        ("café ☃", '"café ☃"'),
+        ("\u2028", '"\\u2028"'),
+        ("", '""'),
+    ],
+)
+def test_quote_escapes_as_strconv_quote(text, quoted):
+    # plain printable ASCII takes a shortcut; everything else is escaped as Go does
+    assert go_quote(text) == quoted

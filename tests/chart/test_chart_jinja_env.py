@@ -56,3 +56,27 @@ def test_context_objects(chart_dir):
     assert "lines: 2\n" in text
     assert "config: |\n  a.txt: |\n    alpha\n  b.txt: |\n    beta\n" in text
     assert "lookup: 0\n" in text
+
+
+def test_helpers_called_in_loops_and_blocks_see_the_variables_set_there(chart_dir):
+    # include and tpl take the context; inside a loop the context carries the loop's variables
+    path = chart_dir(values="names: [a, b]\n", templates={
+        "_h.tpl": '{%- define "shout" %}{{ dot | upper }}{% enddefine -%}\n',
+        "t.yaml": (
+            "{%- for n in Values.names %}\n"
+            "{%- set dot = n ~ '!' %}\n"
+            "{{ n }}: {{ include('shout') }} {{ tpl('{{ dot }}') }} {{ printf('%s-%d', n, loop.index) }}\n"
+            "{%- endfor %}\n"
+        ),
+    })
+    text = render_chart(path).text
+    assert "a: A! a! a-1\nb: B! b! b-2\n" in text
+
+
+def test_context_objects_show_only_their_data(chart_dir):
+    path = chart_dir(templates={"t.yaml": (
+        'a: "{{ Release.__dict__ }}{{ Chart.__class__ }}{{ Release.as_data }}{{ include.__self__ }}{{ dot._prefix }}"\n'
+        "b: {{ Capabilities.KubeVersion.Minor }} {{ Capabilities.APIVersions.Has('apps/v1') }}\n"
+    )})
+    text = render_chart(path).text
+    assert 'a: ""\nb: 36 true\n' in text

@@ -20,13 +20,16 @@ from kubeplan import cachedir
 
 _MEMORY: dict = {}
 _MEMORY_SIZE = 2048
-_directory_for: dict = {}  # environment digest -> directory (or None)
+_directory_for: dict = {}  # (cache base, filter and test names) -> directory (or None)
 
 
 def _directory(env):
-    names = (tuple(sorted(env.filters)), tuple(sorted(env.tests)))
+    names = (cachedir.base_directory(), tuple(sorted(env.filters)), tuple(sorted(env.tests)))
     directory = _directory_for.get(names)
     if directory is None and names not in _directory_for:
+        if names[0] is None:
+            _directory_for[names] = None
+            return None
         import importlib.util
 
         import jinja2
@@ -35,7 +38,7 @@ def _directory(env):
 
         digest = hashlib.sha256()
         digest.update(importlib.util.MAGIC_NUMBER)
-        digest.update(f"{sys.implementation.cache_tag}\n{jinja2.__version__}\n{names!r}".encode())
+        digest.update(f"{sys.implementation.cache_tag}\n{jinja2.__version__}\n{names[1:]!r}".encode())
         for module in (linemap, jinja_env):
             try:
                 with open(module.__file__, "rb") as fh:
