@@ -340,70 +340,69 @@ def strip_markers(text: str, marks: Marks):
     files = marks.files
     value_paths = marks.value_paths
     pieces = _MARK_RE.split(text)
-    out = []
     origins: list = []
-    # a frame: [cursor_tid, cursor_line, literal, vid, chain of call sites down to this frame]
-    stack = [[-1, 0, False, -1, ()]]
-    top = stack[0]
+    append_origin = origins.append
+    # the innermost open frame: where its text comes from, and the call sites down to it
+    tid, line, literal, vid, chain = -1, 0, False, -1, ()
+    saved: list = []  # the frames around it
     active: list = []  # values paths of the open expressions
     state = None  # (tid, line, literal, chain, fragment) of the current line's first visible text
     line_values: list = []
-    append_origin = origins.append
+    chain_names: dict = {}  # id(chain) -> (chain, its file names): a frame's lines share its chain
 
-    def finish(state, line_values):
-        if state is None:
-            append_origin(None)
-            return
-        tid, line, literal, chain, fragment = state
-        append_origin(
-            LineOrigin(
-                files[tid], line, literal, tuple((files[t], n) for t, n in chain) if chain else (),
-                tuple(dict.fromkeys(line_values)) if line_values else (), fragment,
-            )
-        )
+    def origin(state, line_values):
+        file_id, number, is_literal, calls, fragment = state
+        if calls:
+            known = chain_names.get(id(calls))
+            if known is None:
+                known = chain_names[id(calls)] = (calls, tuple((files[t], n) for t, n in calls))
+            names = known[1]
+        else:
+            names = ()
+        values = tuple(dict.fromkeys(line_values)) if line_values else ()
+        return LineOrigin(files[file_id], number, is_literal, names, values, fragment)
 
-    for index, piece in enumerate(pieces):
-        if index % 2:  # a marker
+    marker = False
+    for piece in pieces:
+        if marker:  # pieces alternate: text, marker, text ...
+            marker = False
             kind = piece[0]
             if kind == "L":
-                tid, _, line = piece[1:].partition(":")
-                top[0], top[1], top[2] = int(tid), int(line), True
+                number, _, at = piece.partition(":")
+                tid, line, literal = int(number[1:]), int(at), True
             elif kind == "E":
-                tid, line, vid = piece[1:].split(":")
-                tid, line, vid = int(tid), int(line), int(vid)
-                top = [tid, line, False, vid, top[4] + ((tid, line),)]
-                stack.append(top)
+                number, at, value = piece[1:].split(":")
+                saved.append((tid, line, literal, vid, chain))
+                tid, line, literal, vid = int(number), int(at), False, int(value)
+                chain = chain + ((tid, line),)
                 if vid >= 0:
                     active.append(value_paths[vid])
-            elif kind == "P" and len(stack) > 1:
-                if stack.pop()[3] >= 0:
+            elif kind == "P" and saved:
+                if vid >= 0:
                     active.pop()
-                top = stack[-1]
+                tid, line, literal, vid, chain = saved.pop()
             continue
+        marker = True
         if not piece:
             continue
-        out.append(piece)
-        if "\n" not in piece:
-            segments = (piece,)
-        else:
-            segments = piece.split("\n")
-        first = True
-        for segment in segments:
-            if not first:
-                finish(state, line_values)
+        for index, segment in enumerate(piece.split("\n") if "\n" in piece else (piece,)):
+            if index:  # a line ended
+                append_origin(None if state is None else origin(state, line_values))
                 state = None
-                line_values = []
-                if top[2]:
-                    top[1] += 1
-            first = False
-            if segment and not segment.isspace():
-                if state is None and top[0] >= 0:
-                    literal = top[2]
-                    state = (top[0], top[1], literal, top[4] if literal else top[4][:-1], segment.strip() if literal else "")
+                if line_values:
+                    line_values = []
+                if literal:
+                    line += 1
+            if segment and (state is None or active) and not segment.isspace():
+                if state is None and tid >= 0:
+                    if literal:
+                        state = (tid, line, True, chain, segment.strip())
+                    else:
+                        state = (tid, line, False, chain[:-1], "")
                 if active:
                     line_values.extend(active)
-    finish(state, line_values)
-    clean = "".join(out)
+    append_origin(None if state is None else origin(state, line_values))
+    clean = "".join(pieces[::2])
     if clean.endswith("\n"):
         origins.pop()  # the empty "line" after the final newline
     return clean, origins
