@@ -8,7 +8,6 @@ import fnmatch
 import io
 import json
 import os
-import tarfile
 from dataclasses import dataclass, field
 
 from kubeplan.errors import KubeplanError
@@ -177,6 +176,8 @@ def _read_file(path: str) -> bytes:
 
 def _read_archive(data: bytes, origin: str) -> dict:
     """The files of a chart archive (``name/...`` entries), without touching the disk."""
+    import tarfile  # only packaged subcharts need it (and it imports shutil, bz2, lzma ...)
+
     files: dict = {}
     total = 0
     try:
