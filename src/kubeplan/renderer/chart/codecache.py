@@ -24,6 +24,15 @@ _directory_for: dict = {}  # (cache base, filter and test names) -> directory (o
 
 
 def _directory(env):
+    known = env.__dict__.get("_kubeplan_code_cache")
+    if known is not None:
+        return known[0]
+    directory = _directory_of(env)
+    env._kubeplan_code_cache = (directory,)  # one render: the filters do not change
+    return directory
+
+
+def _directory_of(env):
     names = (cachedir.base_directory(), tuple(sorted(env.filters)), tuple(sorted(env.tests)))
     directory = _directory_for.get(names)
     if directory is None and names not in _directory_for:
