@@ -85,26 +85,24 @@ def test_template_changes_are_compiled_afresh(chart_dir, cache_dir):
     assert "extra: WEB" in render_chart(path).text
 
 
-def test_off_keeps_nothing(chart_dir, tmp_path, monkeypatch):
-    monkeypatch.setenv("KUBEPLAN_CACHE_DIR", "off")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+def _renders_with_cache_at(monkeypatch, chart_dir, setting):
+    monkeypatch.setenv("KUBEPLAN_CACHE_DIR", setting)
     _forget_memory()
     try:
         path = chart_dir(values=VALUES, templates=TEMPLATES)
         assert "name: demo-web" in render_chart(path).text
     finally:
         _forget_memory()
+
+
+def test_off_keeps_nothing(chart_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    _renders_with_cache_at(monkeypatch, chart_dir, "off")
     assert not (tmp_path / "xdg").exists() and not (tmp_path / "home").exists()
 
 
 def test_an_unwritable_cache_does_not_stop_a_render(chart_dir, tmp_path, monkeypatch):
     blocker = tmp_path / "file-not-dir"
     blocker.write_text("")
-    monkeypatch.setenv("KUBEPLAN_CACHE_DIR", str(blocker / "cache"))
-    _forget_memory()
-    try:
-        path = chart_dir(values=VALUES, templates=TEMPLATES)
-        assert "name: demo-web" in render_chart(path).text
-    finally:
-        _forget_memory()
+    _renders_with_cache_at(monkeypatch, chart_dir, str(blocker / "cache"))
