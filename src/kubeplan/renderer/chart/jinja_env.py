@@ -82,8 +82,7 @@ class ChartEnvironment(ImmutableSandboxedEnvironment):
         self.trusted_callables: dict = {}
 
     def trust(self, functions) -> None:
-        for function in functions:
-            self.trusted_callables[function] = getattr(function, "jinja_pass_arg", None) is _PassArg.context
+        self.trusted_callables.update(_trust_table(functions))
 
     def call(self, context, obj, /, *args, **kwargs):
         try:
@@ -297,6 +296,11 @@ class Root:
         return {"Values": self.Values, "Release": self.Release.as_data(), "Chart": self.Chart.as_data()}
 
 
+def _trust_table(functions) -> dict:
+    return {function: getattr(function, "jinja_pass_arg", None) is _PassArg.context for function in functions}
+
+
+_PURE_TRUSTED = _trust_table(helpers.PURE_HELPERS.values())
 _MISSING = object()
 _CONTEXT_TYPES = frozenset({Release, ChartInfo, KubeVersion, Capabilities, TemplateInfo, Root})
 
@@ -350,7 +354,8 @@ class Runtime:
         extra.update({"merge": self.merge, "mergeOverwrite": self.merge_overwrite})
         env.globals.update(extra)
         env.filters.update(extra)
-        env.trust(list(helpers.PURE_HELPERS.values()) + list(extra.values()))
+        env.trusted_callables.update(_PURE_TRUSTED)
+        env.trust(extra.values())
 
     def add_defines(self, source: str, filename: str) -> None:
         """Parse a template file and register the named templates it defines."""

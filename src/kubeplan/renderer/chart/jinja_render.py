@@ -123,7 +123,8 @@ def render_jinja_chart(chart, values: dict, *, release_name, namespace, kube_ver
     sources = {}
     for current in charts:
         for rel in current.templates():
-            sources[f"{current.full_path}/{rel}"] = (_decode(current.files[rel], current.path_of(rel)), current.path_of(rel))
+            file = current.path_of(rel)
+            sources[f"{current.full_path}/{rel}"] = (_decode(current.files[rel], file), file)
     env = ChartEnvironment(strict=chart.strict_undefined, loader=_ChartLoader(sources))
     runtime = Runtime(env, seed=seed, now=now)
     disk_files = {file for _, file in sources.values()}
