@@ -4,48 +4,24 @@ isLessThan, compareTo. Values are exact fractions, as resource.Quantity is exact
 
 from __future__ import annotations
 
-import re
 from fractions import Fraction
 
 from kubeplan.linter.cel.errors import CelError, no_overload
 from kubeplan.linter.cel.registry import function, register_wrapper
 from kubeplan.linter.cel.values import INT64_MAX, INT64_MIN
-
-_QUANTITY = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$")
-_SUFFIX = {
-    None: Fraction(1),
-    "n": Fraction(1, 10**9),
-    "u": Fraction(1, 10**6),
-    "m": Fraction(1, 1000),
-    "k": Fraction(10**3),
-    "M": Fraction(10**6),
-    "G": Fraction(10**9),
-    "T": Fraction(10**12),
-    "P": Fraction(10**15),
-    "E": Fraction(10**18),
-    "Ki": Fraction(2**10),
-    "Mi": Fraction(2**20),
-    "Gi": Fraction(2**30),
-    "Ti": Fraction(2**40),
-    "Pi": Fraction(2**50),
-    "Ei": Fraction(2**60),
-}
+from kubeplan.model.quantity import QuantityError
+from kubeplan.model.quantity import parse_quantity as _parse_quantity
 
 
 def parse_quantity(text: str) -> Fraction | None:
+    """The exact value of a quantity string, or None when ``text`` is not one (CEL takes
+    strings only, so YAML numbers are not quantities here)."""
     if type(text) is not str:
         return None
-    m = _QUANTITY.match(text)
-    if not m:
+    try:
+        return _parse_quantity(text)
+    except QuantityError:
         return None
-    number = Fraction(m.group(1))
-    suffix = m.group(2)
-    if suffix and suffix[0] in "eE" and len(suffix) > 1:
-        exponent = int(suffix[1:])
-        if abs(exponent) > 1000:
-            return None
-        return number * Fraction(10) ** exponent
-    return number * _SUFFIX[suffix]
 
 
 @register_wrapper
