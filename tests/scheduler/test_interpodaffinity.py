@@ -1,4 +1,7 @@
+import pytest
 from sched_helpers import node, placement, plan, pod
+
+from kubeplan.errors import KubeplanError
 
 
 def term(labels, key="zone", **extra):
@@ -66,3 +69,10 @@ def test_anti_affinity_replicas_one_per_node():
     nodes = [placement(result, f"w{i}").node for i in range(4)]
     assert sorted(n for n in nodes if n) == ["a1", "a2", "b1"]
     assert nodes.count(None) == 1
+
+
+def test_a_selector_the_api_server_rejects_is_named():
+    # values: 7 used to surface as "'int' object is not iterable"
+    bad = {"labelSelector": {"matchExpressions": [{"key": "app", "operator": "In", "values": 7}]}, "topologyKey": "zone"}
+    with pytest.raises(KubeplanError, match=r"invalid affinity: values must be a list of strings \(key app\)"):
+        plan([pod("x", affinity={"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [bad]}})], cluster())

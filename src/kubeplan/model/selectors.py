@@ -35,7 +35,9 @@ class LabelSelector:
         if not isinstance(match_labels, dict):
             raise SelectorError("matchLabels must be a mapping")
         for k, v in match_labels.items():
-            reqs.append((str(k), "In", frozenset([_label_value(v)])))
+            if isinstance(v, (dict, list)):
+                raise SelectorError(f"matchLabels values must be strings (key {k})")
+            reqs.append((str(k), "In", frozenset([label_value(v)])))
         exprs = selector.get("matchExpressions") or []
         if not isinstance(exprs, list):
             raise SelectorError("matchExpressions must be a list")
@@ -43,7 +45,7 @@ class LabelSelector:
             if not isinstance(expr, dict) or not isinstance(expr.get("key"), str):
                 raise SelectorError("each matchExpressions item needs a key")
             op = expr.get("operator")
-            values = expr.get("values") or []
+            values = requirement_values(expr)
             if op in ("In", "NotIn"):
                 if not values:
                     raise SelectorError(f"operator {op} needs at least one value (key {expr['key']})")
@@ -52,7 +54,7 @@ class LabelSelector:
                     raise SelectorError(f"operator {op} takes no values (key {expr['key']})")
             else:
                 raise SelectorError(f"{op!r} is not a valid label selector operator")
-            reqs.append((expr["key"], op, frozenset(_label_value(v) for v in values)))
+            reqs.append((expr["key"], op, frozenset(values)))
         reqs.extend(extra)
         return cls(tuple(reqs))
 
@@ -89,12 +91,22 @@ NOTHING = LabelSelector((), nothing=True)
 EVERYTHING = LabelSelector(())
 
 
-def _label_value(value) -> str:
+def label_value(value) -> str:
+    """A label value as text: YAML may read ``version: 1`` or ``enabled: true`` as a number
+    or a boolean; Kubernetes labels are strings."""
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
 
 
+def requirement_values(expr: dict) -> list:
+    """The ``values`` of a selector requirement as label text; a list of scalars or nothing."""
+    values = expr.get("values") or []
+    if not isinstance(values, list) or any(isinstance(v, (dict, list)) for v in values):
+        raise SelectorError(f"values must be a list of strings (key {expr.get('key')})")
+    return [label_value(v) for v in values]
+
+
 def selector_from_map(labels: dict) -> LabelSelector:
     """A Service or ReplicationController selector (a plain map): equality on each key."""
-    return LabelSelector(tuple((str(k), "In", frozenset([_label_value(v)])) for k, v in (labels or {}).items()))
+    return LabelSelector(tuple((str(k), "In", frozenset([label_value(v)])) for k, v in (labels or {}).items()))

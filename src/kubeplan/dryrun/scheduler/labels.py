@@ -13,15 +13,10 @@ from kubeplan.model.selectors import (  # noqa: F401 - re-exported for the dry r
     NOTHING,
     LabelSelector,
     SelectorError,
-    _label_value,
+    label_value,
+    requirement_values,
     selector_from_map,
 )
-
-
-def merge(a: LabelSelector, b: LabelSelector) -> LabelSelector:
-    if a.nothing or b.nothing:
-        return NOTHING
-    return LabelSelector(a.requirements + b.requirements)
 
 
 # --- node selectors -------------------------------------------------------------------
@@ -55,7 +50,7 @@ def _node_requirement(expr, field: bool = False):
     if not isinstance(expr, dict) or not isinstance(expr.get("key"), str):
         raise SelectorError("each node selector requirement needs a key")
     op = expr.get("operator")
-    values = [_label_value(v) for v in expr.get("values") or []]
+    values = requirement_values(expr)
     key = expr["key"]
     if field:
         if key != "metadata.name":
@@ -105,7 +100,7 @@ class RequiredNodeAffinity:
     __slots__ = ("node_selector", "terms", "key")
 
     def __init__(self, node_selector: dict | None, required: dict | None):
-        self.node_selector = {str(k): _label_value(v) for k, v in (node_selector or {}).items()}
+        self.node_selector = {str(k): label_value(v) for k, v in (node_selector or {}).items()}
         self.terms = None
         if required is not None:
             if not isinstance(required, dict):
