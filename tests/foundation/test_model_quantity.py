@@ -112,6 +112,10 @@ def test_yaml_numbers(value, expected):
         "1_000",
         "0x10",
         "1Ki3",
+        "1\n",  # "$" allowed a trailing newline; apimachinery does not
+        "1Mi\n",
+        "\u0663",  # an Arabic-Indic digit: Python's \\d took it, apimachinery takes ASCII digits
+        "1.\u0665Gi",
     ],
 )
 def test_invalid(bad):

@@ -26,7 +26,8 @@ _DECIMAL = {
     "E": Fraction(10**18),
 }
 # groups: sign, number, SI suffix, exponent; "1E3" backtracks from the exa suffix to the exponent
-_QUANTITY = re.compile(r"^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])|[eE]([+-]?\d+))?$")
+# (ASCII digits only, and nothing after the suffix: not even the newline "$" would allow)
+_QUANTITY = re.compile(r"([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])|[eE]([+-]?[0-9]+))?")
 # apimachinery takes any int32 exponent; this only keeps Fraction powers from growing huge
 _MAX_EXPONENT = 1000
 _CACHE: dict = {}
@@ -54,7 +55,7 @@ def parse_quantity(value) -> Fraction:
     cached = _CACHE.get(value)
     if cached is not None:
         return cached
-    match = _QUANTITY.match(value)
+    match = _QUANTITY.fullmatch(value)
     if not match:
         _bad(value)
     sign, number, suffix, exponent = match.groups()
