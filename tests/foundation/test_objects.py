@@ -32,3 +32,29 @@ def test_every_field_reads_as_the_full_map():
 def test_pickles_as_the_plain_map():
     restored = pickle.loads(pickle.dumps(DeferredSourceMap("app.yaml", 2, _full)))
     assert type(restored) is SourceMap and restored == _full()
+
+
+def test_items_rebased_is_rebased_item_by_item():
+    text = """\
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: a}
+  - apiVersion: v1
+    kind: Secret
+    metadata:
+      name: b
+  - 3
+"""
+    from kubeplan.model.yamlload import iter_documents
+
+    (doc,) = iter_documents(text)
+    source = SourceMap("list.yaml", 0, 1, 1, doc.positions, {("items", 1, "metadata"): Location("patch.yaml", 4)},
+                       [Location("out", 1)])
+    one_pass = source.items_rebased(("items",), 3)
+    assert one_pass == [source.rebased(("items", i)) for i in range(3)]
+    assert one_pass[1].locate(("metadata",)) == Location("patch.yaml", 4)
+    assert one_pass[0].locate(("metadata", "name")) == Location("list.yaml", 6, 16)
+    assert (one_pass[2].line, one_pass[2].positions) == (11, {(): (11, 5)})

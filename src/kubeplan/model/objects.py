@@ -62,10 +62,26 @@ class SourceMap:
         return Location(self.file, self.line, self.column)
 
     def rebased(self, prefix: Path) -> "SourceMap":
-        """The source map of the subtree at ``prefix`` (a ``kind: List`` item)."""
+        """The source map of the subtree at ``prefix``."""
         n = len(prefix)
         positions = {p[n:]: v for p, v in self.positions.items() if p[:n] == prefix}
         overrides = {p[n:]: v for p, v in self.overrides.items() if p[:n] == prefix}
+        return self._with(positions, overrides)
+
+    def items_rebased(self, prefix: Path, count: int) -> list:
+        """The source maps of items 0..count-1 of the sequence at ``prefix`` (a ``kind: List``'s
+        ``items``), in one pass over the positions: rebasing item by item rescans them all
+        for every item, which a List of thousands of items cannot afford."""
+        n = len(prefix)
+        positions: list = [{} for _ in range(count)]
+        overrides: list = [{} for _ in range(count)]
+        for source, groups in ((self.positions, positions), (self.overrides, overrides)):
+            for path, value in source.items():
+                if len(path) > n and path[:n] == prefix and type(path[n]) is int and 0 <= path[n] < count:
+                    groups[path[n]][path[n + 1:]] = value
+        return [self._with(p, o) for p, o in zip(positions, overrides)]
+
+    def _with(self, positions: dict, overrides: dict) -> "SourceMap":
         line, column = positions.get((), (self.line, self.column))
         return SourceMap(self.file, self.doc_index, line, column, positions, overrides, list(self.related))
 

@@ -178,11 +178,12 @@ def _case_objects(doc, case, at, base) -> list:
     if not isinstance(items, list):
         _fail(doc, f"{_path(at)}.objects must be a list", at)
     out = []
+    sources = [doc.source.rebased(at + (key,))] if key == "object" else doc.source.items_rebased(at + (key,), len(items))
     for j, item in enumerate(items):
         sub = at + (key,) if key == "object" else at + (key, j)
         if not isinstance(item, dict) or not item.get("kind") or not item.get("apiVersion"):
             _fail(doc, f"{_path(sub)}: an object needs apiVersion and kind", sub)
-        out.append(ManifestObject(item, doc.source.rebased(sub)))
+        out.append(ManifestObject(item, sources[j]))
     return out
 
 

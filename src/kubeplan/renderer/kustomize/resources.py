@@ -40,11 +40,16 @@ def _inline_lists(res: Resource, require_name: bool) -> list[Resource]:
         if not isinstance(items, list):
             raise KubeplanError(f"{kind}: items must be a list", res.source.file, res.source.line)
         out = []
+        sources = res.source.items_rebased(("items",), len(items))
+        empty_nulls: dict = {}
+        for path in res.empty_nulls:
+            if len(path) > 2 and path[0] == "items":
+                empty_nulls.setdefault(path[1], set()).add(path[2:])
         for i, item in enumerate(items):
             if not isinstance(item, dict):
                 raise KubeplanError(f"{kind}: items[{i}] is not an object", res.source.file, res.source.line)
-            sub = Resource(item, res.source.rebased(("items", i)))
-            sub.empty_nulls = frozenset(p[2:] for p in res.empty_nulls if p[:2] == ("items", i))
+            sub = Resource(item, sources[i])
+            sub.empty_nulls = frozenset(empty_nulls.get(i, ()))
             out.extend(_inline_lists(sub, require_name))
         return out
     _check_object(res, require_name)
