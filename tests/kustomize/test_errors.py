@@ -71,6 +71,18 @@ def test_duplicate_resource_ids(tree):
     assert "may not add resource with an already registered id: ConfigMap.v1.[noGrp]/x.[noNs]" in _error(root).message
 
 
+def test_duplicate_ids_within_one_file(tree):
+    docs = "---\n".join(CM.format(name=n) for n in ("a", "b", "a"))
+    root = tree({"kustomization.yaml": "resources:\n- cms.yaml\n", "cms.yaml": docs})
+    assert "may not add resource with an already registered id: ConfigMap.v1.[noGrp]/a.[noNs]" in _error(root).message
+
+
+def test_namespace_that_makes_two_ids_one(tree):
+    docs = CM.format(name="x") + "---\n" + CM.format(name="x").replace("metadata:\n", "metadata:\n  namespace: dev\n")
+    root = tree({"kustomization.yaml": "namespace: dev\nresources:\n- cms.yaml\n", "cms.yaml": docs})
+    assert "namespace transformation produces ID conflict: ConfigMap.v1.[noGrp]/x.dev" in _error(root).message
+
+
 def test_generator_conflict_needs_a_behavior(tree):
     root = tree({"kustomization.yaml": "configMapGenerator:\n- name: c\n  literals: [a=1]\n- name: c\n  literals: [b=2]\n"})
     assert "behavior must be merge or replace" in _error(root).message

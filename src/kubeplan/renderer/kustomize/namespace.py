@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from kubeplan.errors import KubeplanError
 from kubeplan.renderer.kustomize.fieldspec import visit
 
@@ -19,13 +21,19 @@ def apply_namespace(resmap, namespace: str, specs, unset_only: bool = False, sub
             f'"{DEFAULT_SUBJECTS_ONLY}", "{NO_SUBJECTS}" or "{ALL_SERVICE_ACCOUNTS}"',
             where,
         )
+    # how many resources hold each id, kept up to date as each one changes: the conflict
+    # check after each resource is then a lookup, not a scan of the whole map
+    holders = Counter(res.cur_id().key() for res in resmap)
     for res in list(resmap):
         if not res.data:
             continue
+        before = res.cur_id().key()
         res.store_previous_id()
         _apply_one(res, namespace, specs, unset_only, subjects)
         cur = res.cur_id()
-        if sum(1 for other in resmap if other.cur_id().same_as(cur)) != 1:
+        holders[before] -= 1
+        holders[cur.key()] += 1
+        if holders[cur.key()] != 1:
             raise KubeplanError(f"namespace transformation produces ID conflict: {cur}", where)
 
 

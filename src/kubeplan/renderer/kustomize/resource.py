@@ -78,7 +78,11 @@ class ResId(NamedTuple):
         return self.namespace or "default"
 
     def same_as(self, other: "ResId") -> bool:
-        return self.gvk == other.gvk and self.name == other.name and self.effective_namespace == other.effective_namespace
+        return self.key() == other.key()
+
+    def key(self) -> tuple:
+        """Equal for ids that ``same_as`` calls the same (for sets and counters of ids)."""
+        return (self.gvk, self.name, self.effective_namespace)
 
     def __str__(self) -> str:
         return f"{self.gvk}/{self.name}.{self.namespace or '[noNs]'}"
@@ -236,15 +240,21 @@ class ResMap:
         return len(self.resources)
 
     def append(self, res: Resource, where: str = "") -> None:
-        cur = res.cur_id()
-        for other in self.resources:
-            if other.cur_id().same_as(cur):
+        self.extend([res], where)
+
+    def extend(self, resources, where: str = "") -> None:
+        """Append each resource; ids stay unique. One pass over the ids already here, not
+        one per resource added: a file of thousands of objects is one call."""
+        seen = {r.cur_id().key() for r in self.resources}
+        for res in resources:
+            cur = res.cur_id()
+            if cur.key() in seen:
                 raise KubeplanError(f"may not add resource with an already registered id: {cur}", where or None)
-        self.resources.append(res)
+            seen.add(cur.key())
+            self.resources.append(res)
 
     def append_all(self, other: "ResMap", where: str = "") -> None:
-        for res in other:
-            self.append(res, where)
+        self.extend(other, where)
 
     def by_current_id(self, rid: ResId) -> list[Resource]:
         return [r for r in self.resources if r.cur_id().same_as(rid)]

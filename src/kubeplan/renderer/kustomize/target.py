@@ -99,9 +99,10 @@ class Target:
                         self.line("resources", i) or None,
                     )
                 file, text = self.loader.read_text(entry, self.where)
-                for res in parse_resources(text, file):
+                loaded = parse_resources(text, file)
+                for res in loaded:
                     self.build.note_origin(res, entry, self)
-                    acc.resmap.append(res, self.where)
+                acc.resmap.extend(loaded, self.where)
 
     def accumulate_components(self, acc: Accumulator) -> Accumulator:
         for entry in self.kust.get("components", []):
