@@ -8,12 +8,11 @@ operators that absorb errors (``&&``, ``||``, ``?:`` branches not taken, the ``a
 
 from __future__ import annotations
 
-from lark import Token, Tree
-
 from kubeplan.linter.cel import library, macros, operators
 from kubeplan.linter.cel.errors import COST, BudgetExceeded, CelError, no_overload
 from kubeplan.linter.cel.literals import literal_value
 from kubeplan.linter.cel.registry import FUNCTIONS, METHODS, WRAPPER_METHODS
+from kubeplan.linter.cel.syntax import Token, Tree
 from kubeplan.linter.cel.values import (
     NONE,
     TYPE_NAMES,
@@ -81,11 +80,8 @@ class Compiler:
 
     # -- helpers ---------------------------------------------------------------------------
     def error(self, message: str, tree) -> CelError:
-        meta = getattr(tree, "meta", None)
-        line = getattr(meta, "line", None) if meta is not None and not getattr(meta, "empty", True) else None
-        column = getattr(meta, "column", None) if line else None
-        if isinstance(tree, Token):
-            line, column = tree.line, tree.column
+        line = getattr(tree, "line", None)
+        column = getattr(tree, "column", None) if line else None
         return CelError(message, expression=self.source, line=line, column=column)
 
     def compile(self, tree):

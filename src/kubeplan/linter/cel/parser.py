@@ -73,15 +73,32 @@ _DIGEST = None
 
 
 def _grammar_digest() -> str:
-    """Identifies the grammar (and lark's tree shapes) that cached parse trees came from."""
+    """Identifies the grammar (and lark's tree shapes) that cached parse trees came from,
+    without importing lark: its version is read from the installed package's source."""
     global _DIGEST
     if _DIGEST is None:
         import hashlib
 
-        import lark
-
-        _DIGEST = hashlib.sha256(f"{lark.__version__}\n{_grammar()}".encode()).hexdigest()[:16]
+        _DIGEST = hashlib.sha256(f"{_lark_version()}\n{_grammar()}".encode()).hexdigest()[:16]
     return _DIGEST
+
+
+def _lark_version() -> str:
+    import importlib.util
+
+    spec = importlib.util.find_spec("lark")
+    origin = getattr(spec, "origin", None)
+    if not origin:
+        return "unknown"
+    try:
+        with open(origin, encoding="utf-8") as fh:
+            found = re.search(r"""__version__\s*(?::\s*str\s*)?=\s*["']([^"']+)""", fh.read())
+    except OSError:
+        found = None
+    if found:
+        return found.group(1)
+    stat = os.stat(origin)  # no version in the source: this installation, by its file
+    return f"{origin}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def _cache_file(grammar: str):
@@ -130,9 +147,8 @@ def _parser():
 
 
 def parse(source: str):
-    """The parse tree of ``source``; a syntax error is a CelError with its column."""
-    from lark.exceptions import LarkError, UnexpectedInput
-
+    """The parse tree of ``source`` (``syntax.Tree``); a syntax error is a CelError with its
+    column. Trees seen before come from the cache, without importing lark."""
     if not isinstance(source, str):
         raise CelError(f"a CEL expression must be a string, not {type(source).__name__}")
     if not source.strip():
@@ -143,10 +159,10 @@ def parse(source: str):
     tree = treecache.get(source, digest)
     if tree is not None:
         return tree
+    from lark.exceptions import LarkError, UnexpectedInput
+
     try:
-        tree = _parser().parse(source)
-        treecache.put(source, digest, tree)
-        return tree
+        return treecache.put(source, digest, _parser().parse(source))
     except UnexpectedInput as exc:
         found = getattr(exc, "token", None) or getattr(exc, "char", None)
         what = f"unexpected {str(found)!r}" if found not in (None, "") else "unexpected end of expression"

@@ -14,6 +14,7 @@ import hashlib
 import os
 
 from kubeplan import cachedir
+from kubeplan.linter.cel.syntax import Token, Tree
 
 _FORMAT = 3
 # Single-child precedence levels (expr -> conditionalor -> ... -> primary) that the compiler
@@ -40,11 +41,12 @@ def _file(source: str, grammar_digest: str):
 
 
 def _encode(node):
-    from lark import Token
+    """A lark tree as plain tuples."""
+    from lark import Token as LarkToken
 
-    if isinstance(node, Token):
+    if isinstance(node, LarkToken):
         return (1, node.type, str(node), node.line, node.column, node.end_line, node.end_column, node.start_pos, node.end_pos)
-    while node.data in _PASSTHROUGH and len(node.children) == 1 and not isinstance(node.children[0], Token):
+    while node.data in _PASSTHROUGH and len(node.children) == 1 and not isinstance(node.children[0], LarkToken):
         node = node.children[0]
     meta = node.meta
     if getattr(meta, "empty", True):
@@ -54,16 +56,13 @@ def _encode(node):
     return (0, str(node.data), [_encode(child) for child in node.children], position)
 
 
-def _decode(item, Token, Tree, Meta):
+def _decode(item):
     if item[0] == 1:
-        _, type_, value, line, column, end_line, end_column, start_pos, end_pos = item
-        return Token(type_, value, start_pos, line, column, end_line, end_column, end_pos)
+        _, type_, value, line, column = item[:5]
+        return Token(type_, value, line, column)
     _, data, children, position = item
-    meta = Meta()
-    if position is not None:
-        meta.line, meta.column, meta.end_line, meta.end_column, meta.start_pos, meta.end_pos = position
-        meta.empty = False
-    return Tree(data, [_decode(child, Token, Tree, Meta) for child in children], meta)
+    line, column = (position[0], position[1]) if position is not None else (None, None)
+    return Tree(data, [_decode(child) for child in children], line, column)
 
 
 def get(source: str, grammar_digest: str):
@@ -77,17 +76,17 @@ def get(source: str, grammar_digest: str):
     stored_source, item = stored
     if stored_source != source:
         return None  # a hash collision or a damaged file: parse again
-    from lark import Token, Tree
-    from lark.tree import Meta
-
     try:
-        return _decode(item, Token, Tree, Meta)
+        return _decode(item)
     except (TypeError, ValueError, IndexError):
         return None
 
 
-def put(source: str, grammar_digest: str, tree) -> None:
+def put(source: str, grammar_digest: str, lark_tree) -> Tree:
+    """Keep the tree lark built for ``source``; return it as the compiler reads trees (the
+    same classes ``get`` gives back)."""
+    item = _encode(lark_tree)
     path = _file(source, grammar_digest)
-    if path is None:
-        return
-    cachedir.write_marshal(path, (source, _encode(tree)))
+    if path is not None:
+        cachedir.write_marshal(path, (source, item))
+    return _decode(item)
