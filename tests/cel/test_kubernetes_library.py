@@ -138,6 +138,9 @@ TABLE = [
     ("isQuantity('12Mi')", True),
     ("isQuantity('12 Mi')", False),
     ("isQuantity('1.2.3')", False),
+    ("quantity('1Ei').asInteger()", 2**60),  # read as an exponent once ("invalid literal for int()")
+    ("isQuantity('2Ei')", True),
+    ("isQuantity('1\\n')", False),
     ("quantity('abc')", ERROR),
     # format library: optional.none() when valid, else the API server's messages
     ("format.dns1123Label().validate('my-name').hasValue()", False),
