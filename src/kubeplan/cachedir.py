@@ -39,7 +39,10 @@ def read_marshal(path: str):
         return None
 
 
-def write_marshal(path: str, value) -> None:
+MAX_FILES = 4096  # per cache subdirectory; beyond it the least recently written go
+
+
+def write_marshal(path: str, value, max_files: int = MAX_FILES) -> None:
     """Store ``value`` at ``path`` atomically; without a writable cache, do nothing."""
     try:
         data = marshal.dumps(value)
@@ -49,5 +52,22 @@ def write_marshal(path: str, value) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
+        _prune(directory, max_files)
     except (OSError, ValueError, AttributeError, TypeError):
         pass  # every run builds afresh, nothing breaks
+
+
+def _prune(directory: str, max_files: int) -> None:
+    """Keep a subdirectory under ``max_files``: templates and policies change, and the files of
+    their old texts would otherwise pile up. Writes happen on cache misses only, so the
+    listing is rare."""
+    with os.scandir(directory) as entries:
+        files = [entry for entry in entries if entry.name.endswith(".marshal")]
+    if len(files) <= max_files:
+        return
+    files.sort(key=lambda entry: (entry.stat().st_mtime_ns, entry.name))
+    for entry in files[: len(files) - max_files * 3 // 4]:
+        try:
+            os.remove(entry.path)
+        except OSError:
+            pass  # another process removed it first

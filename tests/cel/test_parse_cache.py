@@ -81,3 +81,14 @@ def test_a_cached_run_does_not_import_lark(cache_dir):
     first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert (first.stdout.strip(), second.stdout.strip()) == ("True", "False")
+
+
+def test_a_cache_directory_keeps_a_bounded_number_of_files(tmp_path):
+    from kubeplan import cachedir
+
+    for i in range(20):
+        cachedir.write_marshal(str(tmp_path / f"{i:02}.marshal"), ("key", i), max_files=8)
+        os.utime(tmp_path / f"{i:02}.marshal", ns=(i * 10**9, i * 10**9))  # written in this order
+    kept = sorted(p.name for p in tmp_path.glob("*.marshal"))
+    assert 6 <= len(kept) <= 8 and kept[-1] == "19.marshal" and "00.marshal" not in kept
+    assert cachedir.read_marshal(str(tmp_path / "19.marshal")) == ("key", 19)
