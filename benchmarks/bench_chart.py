@@ -144,9 +144,10 @@ def main():
         helm_best, helm_median = results["helm render"]
         for name in ("kubeplan jinja2 templates", "  ... + line maps", "kubeplan jinja2"):
             best, median = results[name]
-            verdict = "meets" if best <= helm_best and median <= helm_median else "misses"
-            print(f"  {name.strip()} / helm render: best {best / helm_best:.2f}, median {median / helm_median:.2f} "
-                  f"({verdict} the target)")
+            line = f"  {name.strip()} / helm render: best {best / helm_best:.2f}, median {median / helm_median:.2f}"
+            if name == "kubeplan jinja2 templates":  # the stage Helm's render does: the target
+                line += " (meets the target)" if best <= helm_best and median <= helm_median else " (misses the target)"
+            print(line)
     if args.no_first:
         return
     prod = args.values == "prod"
