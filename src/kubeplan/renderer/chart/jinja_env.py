@@ -16,7 +16,6 @@ from datetime import datetime, timezone
 
 from jinja2 import StrictUndefined, Undefined, nodes, pass_context
 from jinja2.ext import Extension
-from jinja2.utils import _PassArg
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from kubeplan.renderer.chart import helpers
@@ -297,7 +296,14 @@ class Root:
 
 
 def _trust_table(functions) -> dict:
-    return {function: getattr(function, "jinja_pass_arg", None) is _PassArg.context for function in functions}
+    """callable -> whether it takes the context first (``@pass_context``); functions that
+    want another of Jinja's arguments are left to the sandbox's own call."""
+    table = {}
+    for function in functions:
+        passes = getattr(getattr(function, "jinja_pass_arg", None), "name", None)
+        if passes in (None, "context"):
+            table[function] = passes == "context"
+    return table
 
 
 _PURE_TRUSTED = _trust_table(helpers.PURE_HELPERS.values())
