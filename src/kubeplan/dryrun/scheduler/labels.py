@@ -18,7 +18,6 @@ from kubeplan.model.selectors import (  # noqa: F401 - re-exported for the dry r
     selector_from_map,
 )
 
-
 # --- node selectors -------------------------------------------------------------------
 
 

@@ -27,7 +27,6 @@ from kubeplan.linter.cel.values import (
     map_lookup,
 )
 
-
 _PASSTHROUGH = frozenset(
     {"expr", "conditionalor", "conditionaland", "relation", "addition", "multiplication", "unary", "member", "primary"}
 )

@@ -32,7 +32,6 @@ class RenderLimitError(Exception):
     """Output size or loop budget exceeded (a runaway or hostile template)."""
 
 
-
 class Marks:
     """Per-environment marker state shared by the compiled code."""
 
