@@ -161,14 +161,16 @@ def _read_file(path: str) -> bytes:
         size = os.fstat(fd).st_size
         if size > MAX_FILE_SIZE:
             raise KubeplanError(f"file is {size} bytes, over the {MAX_FILE_SIZE} byte limit for chart files", path)
-        chunks = [os.read(fd, size + 1)]
-        while chunks[-1] and sum(map(len, chunks)) <= MAX_FILE_SIZE:  # a file that grew while read
-            chunks.append(os.read(fd, 65536))
+        data = os.read(fd, size + 1)  # a short read of a regular file is its end
+        while len(data) > size and len(data) <= MAX_FILE_SIZE:  # it grew while we read
+            more = os.read(fd, 65536)
+            if not more:
+                break
+            data += more
     except OSError as exc:
         raise KubeplanError(f"cannot read file: {exc.strerror}", path) from None
     finally:
         os.close(fd)
-    data = b"".join(chunks)
     if len(data) > MAX_FILE_SIZE:
         raise KubeplanError(f"file is over the {MAX_FILE_SIZE} byte limit for chart files", path)
     return data
