@@ -20,44 +20,43 @@ from kubeplan import cachedir
 
 _MEMORY: dict = {}
 _MEMORY_SIZE = 2048
-_directory_for: dict = {}  # (cache base, filter and test names) -> directory (or None)
+_directory_for: dict = {}  # (cache base, filter names, test names) -> directory or None
+_UNKNOWN = object()
 
 
 def _directory(env):
-    known = env.__dict__.get("_kubeplan_code_cache")
-    if known is not None:
-        return known[0]
-    directory = _directory_of(env)
-    env._kubeplan_code_cache = (directory,)  # one render: the filters do not change
+    """The cache directory for ``env``'s compiled code (None: memory only), worked out once
+    per render (its filters do not change during one)."""
+    directory = env.__dict__.get("_kubeplan_code_cache", _UNKNOWN)
+    if directory is _UNKNOWN:
+        setting = (cachedir.base_directory(), tuple(sorted(env.filters)), tuple(sorted(env.tests)))
+        if setting not in _directory_for:
+            _directory_for[setting] = _versioned_directory(*setting)
+        directory = env._kubeplan_code_cache = _directory_for[setting]
     return directory
 
 
-def _directory_of(env):
-    names = (cachedir.base_directory(), tuple(sorted(env.filters)), tuple(sorted(env.tests)))
-    directory = _directory_for.get(names)
-    if directory is None and names not in _directory_for:
-        if names[0] is None:
-            _directory_for[names] = None
+def _versioned_directory(base, filters, tests):
+    """``<cache>/jinja-code-<digest>``: the digest names everything compiled code depends
+    on besides the template text (unknown sources mean no disk cache)."""
+    if base is None:
+        return None
+    import importlib.util
+
+    import jinja2
+
+    from kubeplan.renderer.chart import jinja_env, linemap
+
+    digest = hashlib.sha256()
+    digest.update(importlib.util.MAGIC_NUMBER)
+    digest.update(f"{sys.implementation.cache_tag}\n{jinja2.__version__}\n{filters!r}\n{tests!r}".encode())
+    for module in (linemap, jinja_env):
+        try:
+            with open(module.__file__, "rb") as fh:
+                digest.update(fh.read())
+        except OSError:
             return None
-        import importlib.util
-
-        import jinja2
-
-        from kubeplan.renderer.chart import jinja_env, linemap
-
-        digest = hashlib.sha256()
-        digest.update(importlib.util.MAGIC_NUMBER)
-        digest.update(f"{sys.implementation.cache_tag}\n{jinja2.__version__}\n{names[1:]!r}".encode())
-        for module in (linemap, jinja_env):
-            try:
-                with open(module.__file__, "rb") as fh:
-                    digest.update(fh.read())
-            except OSError:
-                _directory_for[names] = None  # no source to vouch for the code: memory only
-                return None
-        directory = cachedir.subdirectory(f"jinja-code-{digest.hexdigest()[:20]}")
-        _directory_for[names] = directory
-    return directory
+    return cachedir.subdirectory(f"jinja-code-{digest.hexdigest()[:20]}")
 
 
 def cached_compile(env, key: tuple, compile_fn):
