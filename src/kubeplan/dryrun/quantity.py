@@ -32,7 +32,8 @@ def int_value(value) -> int:
 def resource_value(name: str, value) -> int:
     """How the scheduler counts resource ``name``: milli-cpu for cpu, units otherwise."""
     number = milli_value(value) if name == "cpu" else int_value(value)
-    # node arrays are int64: clamp absurd values instead of overflowing
+    # node arrays are int64: clamp absurd values instead of overflowing (to 2**62, not the
+    # int64 maximum, so that a node's total of a few such requests still fits)
     return max(min(number, _INT64_LIMIT), -_INT64_LIMIT)
 
 
