@@ -21,7 +21,7 @@ from kubeplan.renderer.chart.jinja_env import (
     TemplateInfo,
     template_from_source,
 )
-from kubeplan.renderer.chart.linemap import RenderLimitError, remove_markers, strip_markers
+from kubeplan.renderer.chart.linemap import RenderLimitError, line_origins, remove_markers
 
 _NOT_FILES = ("Chart.yaml", "values.yaml", "values.schema.json", ".helmignore", "Chart.lock", "requirements.lock")
 
@@ -47,7 +47,7 @@ class RenderedFile:
     def origins(self) -> list:
         """LineOrigin or None per line of ``text``."""
         if self._origins is None:
-            _, self._origins = strip_markers(self._marked, self._marks)
+            self._origins = line_origins(self._marked, self._marks)
             self._marked = None
         return self._origins
 

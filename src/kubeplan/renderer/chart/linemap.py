@@ -9,7 +9,8 @@ that led there. Everything else (an include inside ``{% set %}``, a value passed
 ``trunc``, ``tpl``) runs "quiet": no markers, so helpers never see them, and the output of
 the outer expression is attributed to the outer expression's line.
 
-``strip_markers`` removes the markers and returns, for each output line, its origin.
+``remove_markers`` gives the rendered text; ``line_origins`` gives, for each of its lines,
+its origin.
 """
 
 from __future__ import annotations
@@ -333,9 +334,9 @@ def remove_markers(text: str) -> str:
     return _MARK_RE.sub("", text) if MARK_START in text else text
 
 
-def strip_markers(text: str, marks: Marks):
-    """(clean text, [LineOrigin or None per output line]); a line with no visible text
-    has None."""
+def line_origins(text: str, marks: Marks) -> list:
+    """LineOrigin or None for each line of the rendered text (``text`` without its
+    markers); a line with no visible text has None."""
     files = marks.files
     value_paths = marks.value_paths
     pieces = _MARK_RE.split(text)
@@ -401,7 +402,7 @@ def strip_markers(text: str, marks: Marks):
                 if active:
                     line_values.extend(active)
     append_origin(None if state is None else origin(state, line_values))
-    clean = "".join(pieces[::2])
-    if clean.endswith("\n"):
+    last_text = next((piece for piece in reversed(pieces[::2]) if piece), "")
+    if last_text.endswith("\n"):
         origins.pop()  # the empty "line" after the final newline
-    return clean, origins
+    return origins
